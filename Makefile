@@ -1,0 +1,47 @@
+# Two commands: `make book` builds the book, `make test` runs every test (the book build included).
+# Both create .venv from requirements.lock (exact versions) on first use; nothing is installed by hand.
+
+SHELL  := /bin/bash
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+SEED   ?= 2025
+JB_FLAGS := --all --warningiserror --nitpick --keep-going
+
+.PHONY: book test venv data lint clean lock
+
+venv: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
+		{ echo "error: Python 3.11 or newer is needed (set PYTHON=python3.x)" >&2; exit 2; }
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --disable-pip-version-check --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --disable-pip-version-check --quiet --require-virtualenv -r requirements.lock
+	$(BIN)/python -m pip install --disable-pip-version-check --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+book: $(STAMP)
+	@set -o pipefail; $(BIN)/jupyter-book build . $(JB_FLAGS) || \
+		{ echo "book build failed; notebook tracebacks:" >&2; cat _build/html/reports/*.err.log 2>/dev/null >&2; exit 1; }
+	@echo "The book is in _build/html/index.html"
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+data: $(STAMP)
+	$(BIN)/python -m microcalc simulate --seed $(SEED) --out data --force
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+lock:
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^microcalc' > requirements.lock.new
+	echo "setuptools==80.9.0" >> requirements.lock.new
+	mv requirements.lock.new requirements.lock
+
+clean:
+	rm -rf _build .pytest_cache .hypothesis

@@ -1,0 +1,109 @@
+"""Input checks shared by every analysis entry point.
+
+Each check raises a ``ValueError`` (or ``TypeError``) whose message names the
+argument and the offending value, so that a user who passes the wrong thing
+learns exactly what to fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+
+__all__ = [
+    "as_binary_truth",
+    "as_finite_array",
+    "check_same_length",
+]
+
+
+def as_finite_array(values, name: str, *, allow_empty: bool = False) -> np.ndarray:
+    """Return ``values`` as a 1-D float array, refusing NaN, infinity and text.
+
+    Parameters
+    ----------
+    values : array-like
+        The numbers to check.
+    name : str
+        The argument's name, used in error messages.
+    allow_empty : bool, default False
+        Whether an empty input is acceptable.
+
+    Returns
+    -------
+    numpy.ndarray
+        A 1-D ``float64`` copy.
+
+    Raises
+    ------
+    TypeError
+        If the values are not numbers.
+    ValueError
+        If the array is not 1-D, is empty, or holds NaN or infinity.
+
+    Examples
+    --------
+    >>> as_finite_array([1, 2.5], "marker")
+    array([1. , 2.5])
+    """
+    try:
+        array = np.asarray(values, dtype=float)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"{name} must hold numbers only ({error})") from None
+    if array.ndim != 1:
+        raise ValueError(f"{name} must be one-dimensional, got shape {array.shape}")
+    if array.size == 0 and not allow_empty:
+        raise ValueError(f"{name} is empty")
+    bad = np.flatnonzero(~np.isfinite(array))
+    if bad.size:
+        i = int(bad[0])
+        raise ValueError(
+            f"{name} holds {bad.size} non-finite value(s); the first is {array[i]!r} at position {i}"
+        )
+    return array
+
+
+def as_binary_truth(values, name: str = "truth") -> np.ndarray:
+    """Return a 0/1 integer array, refusing anything that is not binary.
+
+    Accepts booleans or the numbers 0 and 1 (also as floats such as ``1.0``).
+
+    Parameters
+    ----------
+    values : array-like
+        The reference-standard labels, 1 for the condition present.
+    name : str, default "truth"
+        The argument's name, used in error messages.
+
+    Returns
+    -------
+    numpy.ndarray
+        A 1-D ``int8`` array of 0 and 1.
+
+    Examples
+    --------
+    >>> as_binary_truth([True, False, 1])
+    array([1, 0, 1], dtype=int8)
+    """
+    array = as_finite_array(values, name)
+    bad = np.flatnonzero((array != 0) & (array != 1))
+    if bad.size:
+        i = int(bad[0])
+        raise ValueError(f"{name} must be 0 or 1; found {array[i]!r} at position {i}")
+    return array.astype(np.int8)
+
+
+def check_same_length(**arrays: Iterable) -> int:
+    """Check that every named array has the same length and return it.
+
+    Examples
+    --------
+    >>> check_same_length(truth=[0, 1], marker=[0.2, 0.4])
+    2
+    """
+    lengths = {name: len(values) for name, values in arrays.items()}
+    if len(set(lengths.values())) > 1:
+        described = ", ".join(f"{name} has {n}" for name, n in lengths.items())
+        raise ValueError(f"length mismatch: {described}")
+    return next(iter(lengths.values()), 0)
