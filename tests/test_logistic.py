@@ -1,0 +1,357 @@
+"""Tests of microcalc.logistic.
+
+Reference values come from base R's glm, MASS's confint and formulas written out in
+tests/reference/compare_logistic.R (R version recorded in each fixture); R is not needed here.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from microcalc.logistic import (
+    CANDIDATES,
+    COMBINED,
+    LogisticFit,
+    calibration,
+    calibration_table,
+    combined_probability,
+    detect_separation,
+    fit_logistic,
+    hosmer_lemeshow,
+    odds_ratio_table,
+    univariable_screen,
+    vif,
+)
+
+FIXTURES = Path(__file__).parent / "reference" / "fixtures"
+TOL = 1e-6
+
+
+def load(name: str) -> dict:
+    with open(FIXTURES / name, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+COHORT = load("logistic_cohort.json")
+SEPARATION = load("logistic_separation.json")
+DATA = pd.DataFrame(COHORT["data"])
+VALIDATION = pd.DataFrame(COHORT["validation"])
+R_TERM = {"(Intercept)": "const"}
+
+
+def close(actual, expected, tol: float = TOL) -> bool:
+    return abs(actual - expected) <= tol * max(1.0, abs(expected))
+
+
+def check_coefficients(fit: LogisticFit, reference: list[dict], profile: bool = True) -> None:
+    table = fit.coefficients.set_index("term")
+    assert list(table.index) == [R_TERM.get(r["term"], r["term"]) for r in reference]
+    for ref in reference:
+        row = table.loc[R_TERM.get(ref["term"], ref["term"])]
+        assert close(row.coef, ref["coef"]), ref["term"]
+        assert close(row.se, ref["se"]), ref["term"]
+        assert close(row.z, ref["z"]), ref["term"]
+        assert close(row.p_value, ref["p_value"]), ref["term"]
+        assert close(row.odds_ratio, ref["odds_ratio"]), ref["term"]
+        assert close(math.log(row.ci_low), ref["wald_ci_low"]), ref["term"]
+        assert close(math.log(row.ci_high), ref["wald_ci_high"]), ref["term"]
+        if profile:
+            assert close(math.log(row.profile_ci_low), ref["profile_ci_low"]), ref["term"]
+            assert close(math.log(row.profile_ci_high), ref["profile_ci_high"]), ref["term"]
+            assert close(row.lr_p_value, ref["lr_p_value"]), ref["term"]
+            # MASS's confint interpolates a spline through a grid: same interval, fewer digits
+            assert math.log(row.profile_ci_low) == pytest.approx(
+                ref["mass_profile_ci_low"], abs=1e-3
+            )
+            assert math.log(row.profile_ci_high) == pytest.approx(
+                ref["mass_profile_ci_high"], abs=1e-3
+            )
+
+
+def make_lesions(n: int = 200, seed: int = 11) -> pd.DataFrame:
+    """A small synthetic lesion table with the data-dictionary columns the model uses."""
+    rng = np.random.default_rng(seed)
+    z = rng.normal(size=n)
+    elasticity = 65 + 18 * z
+    strain = np.clip(1.75 + 0.5 * (0.75 * z + 0.66 * rng.normal(size=n)), 0.3, None)
+    size = rng.uniform(3, 15, n)
+    density = rng.choice(list("ABCD"), n)
+    eta = 0.05 * (elasticity - 65) + 0.8 * (strain - 1.75) + 0.1 * (size - 9)
+    return pd.DataFrame(
+        {
+            "participant_id": [f"P{i + 1:03d}" for i in range(n)],
+            "malignant": rng.binomial(1, 1 / (1 + np.exp(-eta))),
+            "age_years": rng.normal(50, 10, n).round(1),
+            "lesion_size_mm": size.round(1),
+            "breast_density": density,
+            "elasticity_kpa": elasticity.round(1),
+            "strain_ratio": strain.round(2),
+        }
+    )
+
+
+# --------------------------------------------------------------------------- against R
+@pytest.mark.parametrize("entry", COHORT["univariable"], ids=lambda e: e["predictor"])
+def test_univariable_fits_match_r(entry):
+    fit = fit_logistic(DATA, predictors=[entry["predictor"]])
+    check_coefficients(fit, entry["coefficients"])
+
+
+def test_univariable_screen_matches_r_and_applies_the_threshold():
+    screen = univariable_screen(DATA)
+    assert list(screen.term) == list(CANDIDATES)
+    for row, entry in zip(screen.itertuples(), COHORT["univariable"], strict=True):
+        ref = entry["coefficients"][1]
+        assert close(row.coef, ref["coef"])
+        assert close(row.p_value, ref["p_value"])
+        assert row.selected == (ref["p_value"] < 0.10)
+    lr = univariable_screen(DATA, test="lr", threshold=0.5)
+    assert list(lr.selected) == [p < 0.5 for p in lr.lr_p_value]
+
+
+def test_multivariable_model_matches_r():
+    ref = COHORT["multivariable"]
+    fit = fit_logistic(DATA, predictors=ref["predictors"])
+    check_coefficients(fit, ref["coefficients"])
+    assert fit.n == 300
+    assert fit.n_events == int(DATA.malignant.sum())
+    assert fit.converged
+    assert fit.method == "mle"
+    assert not fit.separation.separated
+    for field, key in (
+        ("loglik", "loglik"),
+        ("loglik_null", "loglik_null"),
+        ("cox_snell_r2", "cox_snell"),
+        ("nagelkerke_r2", "nagelkerke"),
+        ("aic", "aic"),
+    ):
+        assert close(getattr(fit, field), ref["fit"][key]), field
+
+
+def test_combined_model_and_its_probability_match_r():
+    ref = COHORT["combined"]
+    fit = fit_logistic(DATA, predictors=list(COMBINED))
+    check_coefficients(fit, ref["coefficients"])
+    assert close(fit.nagelkerke_r2, ref["fit"]["nagelkerke"])
+    probability = combined_probability(DATA)
+    assert probability.name == "combined_probability"
+    assert probability.index.equals(DATA.index)
+    np.testing.assert_allclose(probability, ref["fitted"], rtol=0, atol=TOL)
+
+
+@pytest.mark.parametrize("model", ["multivariable", "combined"])
+def test_hosmer_lemeshow_matches_r_formula(model):
+    ref = COHORT[model]
+    fit = fit_logistic(DATA, predictors=ref["predictors"], profile=False)
+    hl = hosmer_lemeshow(DATA.malignant, fit.fitted)
+    r = ref["hosmer_lemeshow"]
+    assert close(hl.statistic, r["statistic"])
+    assert close(hl.p_value, r["p_value"])
+    assert hl.df == r["df"] == 8
+    assert list(hl.table.n) == r["group_n"]
+    assert list(hl.table.observed_events) == r["observed"]
+    np.testing.assert_allclose(hl.table.expected_events, r["expected"], atol=TOL)
+    np.testing.assert_allclose(hl.table.mean_predicted, r["mean_predicted"], atol=TOL)
+    np.testing.assert_allclose(hl.table.p_min, r["p_min"], atol=TOL)
+    np.testing.assert_allclose(hl.table.p_max, r["p_max"], atol=TOL)
+
+
+def test_hosmer_lemeshow_grouping_with_ties_matches_r():
+    ref = COHORT["hl_ties"]
+    hl = hosmer_lemeshow(ref["truth"], ref["probability"])
+    r = ref["hosmer_lemeshow"]
+    assert hl.groups == len(r["group_n"]) < 10
+    assert list(hl.table.n) == r["group_n"]
+    assert hl.df == r["df"]
+    assert close(hl.statistic, r["statistic"])
+    assert close(hl.p_value, r["p_value"])
+
+
+def test_vif_matches_r():
+    for key in ("multivariable", "combined"):
+        ref = COHORT[key]["vif"]
+        table = vif(DATA, predictors=list(ref))
+        np.testing.assert_allclose(table.vif, list(ref.values()), rtol=TOL)
+
+
+def test_calibration_on_validation_data_matches_r():
+    fit = fit_logistic(DATA, predictors=list(COMBINED), profile=False)
+    predicted = fit.predict(VALIDATION)
+    ref = COHORT["validation_calibration"]
+    np.testing.assert_allclose(predicted, ref["predicted"], atol=TOL)
+    cal = calibration(VALIDATION.malignant, predicted)
+    assert close(cal.slope, ref["slope"])
+    assert close(cal.intercept, ref["intercept"])
+    assert cal.slope_ci_low < cal.slope < cal.slope_ci_high
+    hl = hosmer_lemeshow(VALIDATION.malignant, predicted)
+    assert close(hl.statistic, ref["hosmer_lemeshow"]["statistic"])
+    assert close(hl.p_value, ref["hosmer_lemeshow"]["p_value"])
+
+
+def test_apparent_calibration_is_perfect_by_construction():
+    fit = fit_logistic(DATA, predictors=list(COMBINED), profile=False)
+    cal = calibration(DATA.malignant, fit.fitted)
+    assert cal.slope == pytest.approx(1, abs=1e-6)
+    assert cal.intercept == pytest.approx(0, abs=1e-6)
+
+
+@pytest.mark.parametrize("case", ["complete", "quasi"])
+def test_firth_matches_r(case):
+    ref = SEPARATION[case]
+    data = pd.DataFrame(ref["data"])
+    fit = fit_logistic(data, predictors=ref["predictors"], method="firth")
+    assert fit.method == "firth"
+    np.testing.assert_allclose(fit.coefficients.coef, ref["firth"]["coef"], atol=TOL)
+    np.testing.assert_allclose(fit.coefficients.se, ref["firth"]["se"], atol=TOL)
+    assert close(fit.loglik, ref["firth"]["pll"])
+    for row, prof in zip(fit.coefficients.itertuples(), ref["firth"]["profile"], strict=True):
+        assert close(row.lr_p_value, prof["lr_p_value"]), prof["term"]
+        assert close(math.log(row.profile_ci_low), prof["ci_low"]), prof["term"]
+        if case == "complete" and prof["term"] == "strain_ratio":
+            # under complete separation the penalised profile is multimodal on the separated
+            # side; R's BFGS and our Newton settle in different local maxima (documented)
+            continue
+        assert close(math.log(row.profile_ci_high), prof["ci_high"]), prof["term"]
+
+
+def test_firth_on_the_cohort_matches_r():
+    ref = SEPARATION["cohort_firth"]
+    fit = fit_logistic(DATA, predictors=ref["predictors"], method="firth", profile=False)
+    np.testing.assert_allclose(fit.coefficients.coef, ref["firth"]["coef"], atol=TOL)
+    np.testing.assert_allclose(fit.coefficients.se, ref["firth"]["se"], atol=TOL)
+
+
+def test_fixtures_record_the_r_version():
+    for fixture in (COHORT, SEPARATION):
+        assert fixture["r_version"].startswith("R version")
+
+
+# --------------------------------------------------------------------------- separation
+def test_separation_is_detected_with_one_clear_message():
+    complete = pd.DataFrame(SEPARATION["complete"]["data"])
+    quasi = pd.DataFrame(SEPARATION["quasi"]["data"])
+    assert detect_separation(complete, predictors=["strain_ratio", "age_years"]).status == (
+        "complete"
+    )
+    check = detect_separation(quasi, predictors=["density_cd", "age_years"])
+    assert check.status == "quasi_complete"
+    assert "density_cd" in check.terms
+    assert check.n_separated == 10
+    with pytest.raises(ValueError, match=r"quasi-complete separation.*method='firth'"):
+        fit_logistic(quasi, predictors=["density_cd", "age_years"])
+    auto = fit_logistic(quasi, predictors=["density_cd", "age_years"], method="auto")
+    assert auto.method == "firth"
+    assert auto.separation.status == "quasi_complete"
+    assert detect_separation(DATA, predictors=list(CANDIDATES)).status == "none"
+
+
+# --------------------------------------------------------------------------- tables
+def test_odds_ratio_table_per_unit_scaling():
+    fit = fit_logistic(DATA, predictors=list(CANDIDATES))
+    per1 = odds_ratio_table(fit)
+    per10 = odds_ratio_table(fit, per={"elasticity_kpa": 10})
+    assert list(per1.term) == list(CANDIDATES)
+    i = list(per1.term).index("elasticity_kpa")
+    for column in ("odds_ratio", "ci_low", "ci_high", "profile_ci_low", "profile_ci_high"):
+        assert per10[column].iloc[i] == pytest.approx(per1[column].iloc[i] ** 10, rel=1e-12)
+    assert per10.p_value.iloc[i] == per1.p_value.iloc[i]
+    assert per1.or_text.iloc[i] == (
+        f"{per1.odds_ratio.iloc[i]:.2f} ({per1.ci_low.iloc[i]:.2f}-{per1.ci_high.iloc[i]:.2f})"
+    )
+    assert "const" in set(odds_ratio_table(fit, include_intercept=True).term)
+    with pytest.raises(ValueError, match="not a predictor"):
+        odds_ratio_table(fit, per={"birads": 2})
+
+
+def test_predict_reproduces_fitted_values_and_density_is_derived():
+    lesions = make_lesions()
+    fit = fit_logistic(lesions, predictors=["density_cd", "elasticity_kpa"], profile=False)
+    np.testing.assert_allclose(fit.predict(lesions), fit.fitted, rtol=1e-12)
+    assert fit.coefficients.term.tolist() == ["const", "density_cd", "elasticity_kpa"]
+
+
+def test_calibration_table_groups():
+    table = calibration_table([0, 0, 1, 0, 1, 1], [0.1, 0.2, 0.4, 0.5, 0.7, 0.9], groups=3)
+    assert list(table.n) == [2, 2, 2]
+    assert list(table.observed_events) == [0, 1, 2]
+    assert table.expected_events.tolist() == pytest.approx([0.3, 0.9, 1.6])
+
+
+# --------------------------------------------------------------------------- input checks
+def test_errors_name_column_row_and_value():
+    lesions = make_lesions()
+    lesions.loc[4, "breast_density"] = "E"
+    with pytest.raises(ValueError, match=r"'breast_density'.*row 4.*'E'"):
+        fit_logistic(lesions, predictors=["density_cd"])
+    lesions = make_lesions()
+    lesions.loc[9, "malignant"] = 2
+    with pytest.raises(ValueError, match=r"'malignant'.*row 9.*2"):
+        fit_logistic(lesions, predictors=["age_years"])
+    lesions = make_lesions()
+    lesions.loc[2, "strain_ratio"] = np.nan
+    with pytest.raises(ValueError, match=r"'strain_ratio'.*row 2"):
+        combined_probability(lesions)
+    with pytest.raises(ValueError, match="no column 'stiffness'"):
+        fit_logistic(make_lesions(), predictors=["stiffness"])
+    with pytest.raises(TypeError, match="list of column names"):
+        fit_logistic(make_lesions(), predictors="age_years")
+    with pytest.raises(ValueError, match="linear combination"):
+        fit_logistic(
+            make_lesions().assign(twice=lambda t: 2 * t.age_years),
+            predictors=["age_years", "twice"],
+        )
+    with pytest.raises(ValueError, match="probability must lie in"):
+        hosmer_lemeshow([0, 1, 1], [0.2, 1.2, 0.5])
+    with pytest.raises(ValueError, match="at least 3 groups"):
+        hosmer_lemeshow([0, 1, 1, 0], [0.5, 0.5, 0.5, 0.5])
+
+
+# --------------------------------------------------------------------------- properties
+@settings(max_examples=20, deadline=None)
+@given(scale=st.floats(0.01, 100), seed=st.integers(0, 2**16))
+def test_rescaling_a_predictor_rescales_its_coefficient(scale, seed):
+    lesions = make_lesions(n=120, seed=seed)
+    base = fit_logistic(lesions, predictors=["elasticity_kpa", "age_years"], profile=False)
+    scaled = fit_logistic(
+        lesions.assign(elasticity_kpa=lesions.elasticity_kpa * scale),
+        predictors=["elasticity_kpa", "age_years"],
+        profile=False,
+    )
+    b, s = base.coefficients.set_index("term"), scaled.coefficients.set_index("term")
+    assert s.at["elasticity_kpa", "coef"] * scale == pytest.approx(
+        b.at["elasticity_kpa", "coef"], rel=1e-7
+    )
+    assert s.at["elasticity_kpa", "p_value"] == pytest.approx(
+        b.at["elasticity_kpa", "p_value"], rel=1e-6, abs=1e-12
+    )
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    probability=st.lists(st.integers(1, 99).map(lambda v: v / 100), min_size=30, max_size=200),
+    seed=st.integers(0, 2**16),
+)
+def test_risk_groups_partition_the_lesions_in_order(probability, seed):
+    y = np.random.default_rng(seed).binomial(1, probability)
+    table = calibration_table(y, probability)
+    assert table.n.sum() == len(probability)
+    assert 1 <= len(table) <= 10
+    assert (table.p_max.iloc[:-1].to_numpy() < table.p_min.iloc[1:].to_numpy()).all()
+    assert table.observed_events.sum() == y.sum()
+
+
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 2**16))
+def test_profile_interval_contains_the_estimate(seed):
+    fit = fit_logistic(make_lesions(n=150, seed=seed), predictors=["elasticity_kpa"])
+    row = fit.coefficients.iloc[1]
+    assert row.profile_ci_low < row.odds_ratio < row.profile_ci_high
+    assert row.ci_low < row.odds_ratio < row.ci_high
