@@ -69,10 +69,12 @@ __all__ = [
     "CohortConfig",
     "DEFAULT_SEED",
     "ElasticityMixture",
+    "ElasticitySampler",
     "GroupTargets",
     "ReaderModel",
     "calibrate_elasticity",
     "default_config",
+    "elasticity_sampler",
     "score_counts_for",
     "simulate_cohort",
     "write_cohort",
@@ -471,6 +473,19 @@ class ElasticityComponents:
         mean = float(w @ mu)
         return mean, float(np.sqrt(w @ (sd**2 + mu**2) - mean**2))
 
+    def sample(self, rng: np.random.Generator, size) -> np.ndarray:
+        """Draw Emean values (kPa) from the mixture, vectorised over any ``size``.
+
+        Examples
+        --------
+        >>> comp = calibrate_elasticity(default_config(), "benign")
+        >>> comp.sample(np.random.default_rng(0), (2, 3)).shape
+        (2, 3)
+        """
+        w, mu, sd = self.components()
+        which = rng.choice(w.size, size=size, p=w / w.sum())
+        return np.maximum(mu[which] + sd[which] * rng.standard_normal(size), 1.0)
+
     def share_at_or_above(self, cutoff: float) -> float:
         """Probability that a lesion of this group measures at least ``cutoff``."""
         w, mu, sd = self.components()
@@ -612,6 +627,41 @@ def score_counts_for(mean: float, sd: float, n: int, *, decimals: int = 1) -> di
     if best is None or not np.isfinite(best_distance):
         raise ValueError(f"no counts of {n} scores on 1-5 have mean {mean} and SD {sd}")
     return {int(s): int(c) for s, c in zip(scores, best, strict=True)}
+
+
+@dataclass(frozen=True)
+class ElasticitySampler:
+    """Replicate-study sampler of the elasticity marker from the calibrated mixtures.
+
+    Called as ``sampler(rng, n_cases, n_controls, size)`` it returns two arrays of shape
+    ``(size, n_cases)`` and ``(size, n_controls)``: Emean of malignant and benign lesions
+    drawn from the model of :func:`simulate_cohort` (unmatched mode, marginal of Emean).
+    This is the signature of :func:`microcalc.samplesize.simulated_auc_power`.
+    """
+
+    malignant: ElasticityComponents
+    benign: ElasticityComponents
+
+    def __call__(self, rng: np.random.Generator, n_cases: int, n_controls: int, size: int):
+        cases = self.malignant.sample(rng, (size, n_cases))
+        controls = self.benign.sample(rng, (size, n_controls))
+        return cases, controls
+
+
+def elasticity_sampler(config: CohortConfig | None = None) -> ElasticitySampler:
+    """The Emean sampler of the cohort model (see :class:`ElasticitySampler`).
+
+    Examples
+    --------
+    >>> sampler = elasticity_sampler()
+    >>> cases, controls = sampler(np.random.default_rng(1), 150, 150, 4)
+    >>> cases.shape, controls.shape
+    ((4, 150), (4, 150))
+    """
+    config = default_config() if config is None else config
+    return ElasticitySampler(
+        calibrate_elasticity(config, "malignant"), calibrate_elasticity(config, "benign")
+    )
 
 
 # ======================================================================================

@@ -1,6 +1,4 @@
-"""Figures of the book. Each function draws data or results it is given; none computes a
-statistic (those live in the analysis modules).
-"""
+"""Figures of the chapter "The simulated cohort" and the book-wide style."""
 
 from __future__ import annotations
 
