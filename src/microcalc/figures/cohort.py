@@ -49,7 +49,9 @@ def cohort_distributions(lesions: pd.DataFrame, *, cutoff: float) -> plt.Figure:
         Elasticity cutoff drawn as a horizontal line (kPa).
     """
     data = lesions.assign(group=_group_labels(lesions))
-    fig, axes = plt.subplots(1, 3, figsize=(14, 4.4), gridspec_kw={"width_ratios": [1.25, 1, 1]})
+    fig = plt.figure(figsize=(10, 8.5))
+    grid = fig.add_gridspec(2, 2, height_ratios=[1.1, 1])
+    axes = [fig.add_subplot(grid[0, :]), fig.add_subplot(grid[1, 0]), fig.add_subplot(grid[1, 1])]
 
     ax = axes[0]
     palette = {
@@ -82,8 +84,11 @@ def cohort_distributions(lesions: pd.DataFrame, *, cutoff: float) -> plt.Figure:
         legend=False,
     )
     ax.axhline(cutoff, color="0.2", ls="--", lw=1)
-    ax.text(4.45, cutoff + 2, f"{cutoff:g} kPa", ha="right", va="bottom", fontsize=9)
-    ax.set_xticks(range(len(HISTOLOGY_ORDER)), [HISTOLOGY_LABELS[h] for h in HISTOLOGY_ORDER])
+    ax.text(4.45, cutoff + 2, f"cutoff {cutoff:g} kPa", ha="right", va="bottom", fontsize=9)
+    ax.set_xticks(
+        range(len(HISTOLOGY_ORDER)),
+        [HISTOLOGY_LABELS[h].replace("-\n", "").replace("\n", " ") for h in HISTOLOGY_ORDER],
+    )
     ax.set(xlabel="", ylabel="Emean (kPa)", title="Stiffness by histology")
 
     ax = axes[1]
@@ -143,14 +148,20 @@ def seed_spread(
         Axis label per column; the columns drawn are its keys.
     """
     columns = list(labels)
-    fig, axes = plt.subplots(1, len(columns), figsize=(3.3 * len(columns), 3.0), sharey=True)
-    for ax, column in zip(np.atleast_1d(axes), columns, strict=True):
+    n_cols = 2 if len(columns) > 2 else len(columns)
+    n_rows = int(np.ceil(len(columns) / n_cols))
+    fig, axes = plt.subplots(n_rows, n_cols, figsize=(4.6 * n_cols, 3.0 * n_rows), squeeze=False)
+    axes = axes.ravel()
+    for ax in axes[len(columns) :]:
+        ax.set_visible(False)
+    for ax, column in zip(axes[: len(columns)], columns, strict=True):
         ax.hist(spread[column], bins=15, color="0.75", edgecolor="white")
         ax.axvline(published[column], color="#c0392b", lw=2, label="published")
         ax.axvline(this_seed[column], color="0.15", lw=1.5, ls="--", label="this book's cohort")
         ax.set(xlabel=labels[column])
-    np.atleast_1d(axes)[0].set_ylabel("simulated cohorts")
-    np.atleast_1d(axes)[0].legend(frameon=False, fontsize=8, loc="upper left")
+    for ax in axes[::n_cols]:
+        ax.set_ylabel("simulated cohorts")
+    axes[0].legend(frameon=False, fontsize=8, loc="upper left")
     sns.despine(fig)
     fig.tight_layout()
     return fig
