@@ -1,5 +1,9 @@
 """Shared fixtures: the repository root and the default simulated cohort."""
 
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,3 +21,43 @@ def root() -> Path:
 @pytest.fixture(scope="session")
 def default_cohort() -> cohort.Cohort:
     return cohort.simulate_cohort(cohort.default_config(), seed=cohort.DEFAULT_SEED)
+
+
+@pytest.fixture(scope="session")
+def built_book(root, tmp_path_factory):
+    """The whole book, built once per test session from a clean state into a temporary folder.
+
+    Developers may set ``MICROCALC_BUILT_BOOK`` to the ``_build/html`` folder of a build they
+    already have, to iterate on the page tests without rebuilding; CI never sets it.
+    """
+    reuse = os.environ.get("MICROCALC_BUILT_BOOK")
+    if reuse:
+        yield Path(reuse)
+        return
+    out = tmp_path_factory.mktemp("book")
+    jupyter_book = Path(sys.executable).with_name("jupyter-book")
+    command = [
+        str(jupyter_book),
+        "build",
+        str(root),
+        "--path-output",
+        str(out),
+        "--all",
+        "--warningiserror",
+        "--nitpick",
+        "--keep-going",
+    ]
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    result = subprocess.run(command, capture_output=True, text=True, env=env, cwd=root)
+    html = out / "_build" / "html"
+    if result.returncode != 0:
+        reports = (
+            "\n".join(p.read_text() for p in (html / "reports").glob("**/*.log"))
+            if (html / "reports").exists()
+            else ""
+        )
+        pytest.fail(
+            f"book build failed\n{result.stdout[-6000:]}\n{result.stderr[-6000:]}\n{reports}"
+        )
+    yield html
+    shutil.rmtree(out, ignore_errors=True)

@@ -28,6 +28,7 @@ from microcalc.agreement import (
     dichotomised_kappa,
     icc_form,
     intraclass_correlations,
+    kappa_by_group,
     kappa_candidates,
     kappa_table,
     reader_bland_altman,
@@ -555,3 +556,64 @@ def test_repeatability_errors(measurements):
         repeatability(bad)
     with pytest.raises(ValueError, match="two or more measurements"):
         repeatability_stats([1.0, 2.0], ["a", "b"])
+
+
+# ---------------------------------------------------------------------------------------------
+# kappa_by_group
+# ---------------------------------------------------------------------------------------------
+def test_kappa_by_group_rows_equal_dichotomised_kappa_on_each_subset(lesions):
+    table = kappa_by_group(lesions, cutoff=62)
+    assert table["group"].tolist() == ["0", "1", "all"]
+    for group, keep in (
+        ("0", lesions["malignant"] == 0),
+        ("1", lesions["malignant"] == 1),
+        ("all", np.ones(len(lesions), dtype=bool)),
+    ):
+        sub = lesions[keep]
+        expected = dichotomised_kappa(
+            sub["reader1_elasticity_kpa"], sub["reader2_elasticity_kpa"], cutoff=62
+        )
+        row = table.set_index("group").loc[group]
+        assert row["estimate"] == pytest.approx(expected.estimate, abs=1e-12)
+        assert row["se"] == pytest.approx(expected.se, abs=1e-12)
+        assert int(row["n"]) == int(keep.sum())
+        calls = np.concatenate(
+            [sub["reader1_elasticity_kpa"] >= 62, sub["reader2_elasticity_kpa"] >= 62]
+        )
+        assert row["positive_share"] == pytest.approx(calls.mean())
+
+
+def test_kappa_by_group_shows_the_prevalence_effect():
+    # identical agreement pattern (one discordant pair in ten), different prevalence of calls
+    balanced = pd.DataFrame(
+        {
+            "g": ["a"] * 10,
+            "reader1_elasticity_kpa": [70] * 5 + [50] * 5,
+            "reader2_elasticity_kpa": [70] * 4 + [50] * 6,
+        }
+    )
+    skewed = pd.DataFrame(
+        {
+            "g": ["b"] * 10,
+            "reader1_elasticity_kpa": [70] * 9 + [50],
+            "reader2_elasticity_kpa": [70] * 8 + [50] * 2,
+        }
+    )
+    table = kappa_by_group(pd.concat([balanced, skewed]), by="g").set_index("group")
+    assert table.loc["a", "observed_agreement"] == table.loc["b", "observed_agreement"] == 0.9
+    assert table.loc["b", "expected_agreement"] > table.loc["a", "expected_agreement"]
+    assert table.loc["b", "estimate"] < table.loc["a", "estimate"]
+
+
+def test_kappa_by_group_errors(lesions):
+    with pytest.raises(ValueError, match="by must name a column"):
+        kappa_by_group(lesions, by="nope")
+    with pytest.raises(TypeError, match="lesions must be a pandas DataFrame"):
+        kappa_by_group([1, 2, 3])
+    one_sided = lesions.assign(reader1_elasticity_kpa=100.0, reader2_elasticity_kpa=100.0)
+    with pytest.raises(ValueError, match="group malignant = '0'"):
+        kappa_by_group(one_sided)
+    gap = lesions.astype({"malignant": float}).copy()
+    gap.loc[gap.index[2], "malignant"] = np.nan
+    with pytest.raises(ValueError, match="column 'malignant', row 2"):
+        kappa_by_group(gap)

@@ -358,3 +358,103 @@ def test_spearman_is_rank_invariant_and_ci_brackets_rho(x, noise):
     assert monotone.estimate == pytest.approx(res.estimate, abs=1e-12)
     assert -1 <= res.ci_low <= res.estimate <= res.ci_high <= 1
     assert 0 <= res.p_value <= 1
+
+
+# --------------------------------------------------------------------------- re-checking a paper
+# Reference values computed with R 4.2.2 (2022-11-10): chisq.test(correct = FALSE), the G statistic
+# 2 * sum(O * log(O / E)), M2 = (N - 1) * cor(x, y)^2 on the expanded table, fisher.test, and the
+# pooled / Welch t formulas written out, on the published counts and summaries of Yan & Fang 2025.
+PUBLISHED_TABLES = {
+    "density": (
+        [[30, 38], [40, 42], [50, 45], [30, 25]],
+        [0.635232078898822, 0.634580155964438, 0.199590362347099, 0.644633151964636],
+    ),
+    "birads": (
+        [[20, 60], [65, 70], [65, 20]],
+        [2.77733998987302e-10, 9.28952865154316e-11, 3.89883685911021e-11, 1.08774389764802e-10],
+    ),
+    "pattern": (
+        [[72, 54], [45, 33], [33, 63]],
+        [0.00101153003447566, 0.000926759030102367, 0.00120316391361781, 0.00103044533352213],
+    ),
+}
+
+
+def expand_counts(counts) -> pd.DataFrame:
+    rows = []
+    for level, (mal, ben) in enumerate(counts):
+        rows += [{"malignant": 1, "x": f"L{level}"}] * mal
+        rows += [{"malignant": 0, "x": f"L{level}"}] * ben
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize("name", sorted(PUBLISHED_TABLES))
+def test_categorical_test_variants_match_r(name):
+    counts, expected = PUBLISHED_TABLES[name]
+    table = compare.categorical_test_variants(expand_counts(counts), "x")
+    assert list(table.test) == [
+        "chi_square",
+        "likelihood_ratio",
+        "linear_by_linear",
+        "fisher_exact",
+    ]
+    for actual, ref in zip(table.p_value, expected, strict=True):
+        assert actual == pytest.approx(ref, rel=1e-6)
+
+
+def test_categorical_test_variants_two_by_two_adds_yates_and_takes_scores():
+    table = compare.categorical_test_variants(expand_counts([[70, 80], [80, 70]]), "x")
+    assert "chi_square_yates" in set(table.test)
+    yates = table.set_index("test").loc["chi_square_yates", "p_value"]
+    assert yates == pytest.approx(stats.chi2_contingency([[70, 80], [80, 70]]).pvalue)
+    lesions = expand_counts(PUBLISHED_TABLES["density"][0])
+    equal = compare.categorical_test_variants(lesions, "x", scores=[0, 1, 2, 3])
+    scaled = compare.categorical_test_variants(lesions, "x", scores=[10, 20, 30, 40])
+    assert equal.p_value.tolist() == pytest.approx(scaled.p_value.tolist())
+    with pytest.raises(ValueError, match="scores must hold 4"):
+        compare.categorical_test_variants(lesions, "x", scores=[0, 1])
+
+
+def test_ttest_from_summary_matches_r_and_brackets_rounding():
+    student = compare.ttest_from_summary(51.3, 10.2, 150, 49.7, 9.8, 150, decimals=1)
+    assert student.statistic == pytest.approx(1.385363601036621, rel=1e-9)
+    assert student.p_value == pytest.approx(0.166977369273652, rel=1e-9)
+    assert student.p_min < student.p_value < student.p_max
+    welch = compare.ttest_from_summary(51.3, 10.2, 150, 49.7, 9.8, 150, equal_var=False)
+    assert welch.df == pytest.approx(297.524341656130673, rel=1e-9)
+    assert welch.p_value == pytest.approx(0.166979024266399, rel=1e-9)
+    assert welch.p_min == welch.p_max == welch.p_value
+    size = compare.ttest_from_summary(7.4, 2.1, 150, 5.8, 1.9, 150)
+    assert size.p_value == pytest.approx(2.77677044045386e-11, rel=1e-6)
+    # a zero difference inside the rounding box allows p = 1
+    assert compare.ttest_from_summary(5.0, 1.0, 20, 5.1, 1.0, 20, decimals=1).p_max == 1.0
+    with pytest.raises(ValueError, match="sd1"):
+        compare.ttest_from_summary(5.0, 0.0, 20, 5.1, 1.0, 20)
+    with pytest.raises(ValueError, match="n2"):
+        compare.ttest_from_summary(5.0, 1.0, 20, 5.1, 1.0, 1)
+
+
+def test_rounding_range_holds_every_rounded_input():
+    rng = np.random.default_rng(3)
+    res = compare.ttest_from_summary(7.4, 2.1, 30, 5.8, 1.9, 30, decimals=1)
+    for _ in range(200):
+        m1, m2, s1, s2 = rng.uniform(-0.05, 0.05, 4) + (7.4, 5.8, 2.1, 1.9)
+        p = stats.ttest_ind_from_stats(m1, s1, 30, m2, s2, 30).pvalue
+        assert res.p_min - 1e-15 <= p <= res.p_max + 1e-15
+
+
+def test_p_value_verdict():
+    assert compare.p_value_verdict(0.114, 0.1144, decimals=3) == "agrees"
+    assert compare.p_value_verdict(0.114, 0.166, decimals=3) == "differs, same conclusion"
+    assert compare.p_value_verdict(0.015, 3e-11, decimals=3) == "differs, same conclusion"
+    assert compare.p_value_verdict(0.087, 0.635, decimals=3) == "differs, same conclusion"
+    assert compare.p_value_verdict(0.032, 0.20, decimals=3) == "differs, conclusion changes"
+    assert compare.p_value_verdict(0.001, 1e-9, decimals=3, qualifier="<") == "agrees"
+    assert compare.p_value_verdict(0.001, 0.01, decimals=3, qualifier="<") == (
+        "differs, same conclusion"
+    )
+    assert compare.p_value_verdict(0.90, 0.95, decimals=2, qualifier=">") == "agrees"
+    with pytest.raises(ValueError, match="qualifier"):
+        compare.p_value_verdict(0.1, 0.1, decimals=2, qualifier="~")
+    with pytest.raises(ValueError, match="ours"):
+        compare.p_value_verdict(0.1, 1.5, decimals=2)

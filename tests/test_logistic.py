@@ -355,3 +355,32 @@ def test_profile_interval_contains_the_estimate(seed):
     row = fit.coefficients.iloc[1]
     assert row.profile_ci_low < row.odds_ratio < row.profile_ci_high
     assert row.ci_low < row.odds_ratio < row.ci_high
+
+
+def test_cross_validated_probability_is_out_of_fold_and_seeded():
+    from microcalc.logistic import cross_validated_probability
+
+    rng = np.random.default_rng(11)
+    e = rng.normal(65, 18, 400)
+    table = pd.DataFrame(
+        {"elasticity_kpa": e, "malignant": rng.binomial(1, 1 / (1 + np.exp(-(e - 65) / 10)))}
+    )
+    p = cross_validated_probability(table, predictors=["elasticity_kpa"], folds=5, seed=2)
+    again = cross_validated_probability(table, predictors=["elasticity_kpa"], folds=5, seed=2)
+    assert p.name == "cv_probability" and p.index.equals(table.index)
+    assert p.equals(again)
+    assert not p.equals(
+        cross_validated_probability(table, predictors=["elasticity_kpa"], folds=5, seed=3)
+    )
+    # out of fold: differs from the apparent fit, but a well-specified model stays calibrated
+    apparent = fit_logistic(table, predictors=["elasticity_kpa"], profile=False).fitted
+    assert not np.allclose(p.to_numpy(), apparent)
+    cal = calibration(table.malignant, p)
+    assert cal.slope_ci_low < 1 < cal.slope_ci_high
+    # folds must fit in the smaller outcome group
+    small = table.iloc[:40].reset_index(drop=True)
+    n_small = int(min(small.malignant.sum(), 40 - small.malignant.sum()))
+    with pytest.raises(ValueError, match="exceeds"):
+        cross_validated_probability(small, predictors=["elasticity_kpa"], folds=n_small + 1)
+    with pytest.raises(ValueError, match="folds"):
+        cross_validated_probability(small, predictors=["elasticity_kpa"], folds=1)

@@ -512,3 +512,130 @@ def test_bad_options_elsewhere():
         roc.delong_covariance(GOOD_Y, "elasticity")
     with pytest.raises(TypeError):
         roc.auc_delong(GOOD_Y, GOOD_X, 0.9)  # options are keyword-only
+
+
+# ---------------------------------------------------------------------------------------------
+# pair counts, the test against chance, strata
+# ---------------------------------------------------------------------------------------------
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.integers(0, 5), min_size=3, max_size=25),
+    st.lists(st.integers(0, 5), min_size=3, max_size=25),
+)
+def test_pair_counts_equal_brute_force(cases, controls):
+    x = np.array(cases + controls, dtype=float)
+    y = np.array([1] * len(cases) + [0] * len(controls))
+    if np.all(x == x[0]):
+        return
+    res = roc.pair_counts(y, x)
+    diff = np.array(cases)[:, None] - np.array(controls)[None, :]
+    assert (res.concordant, res.tied, res.discordant) == (
+        int((diff > 0).sum()),
+        int((diff == 0).sum()),
+        int((diff < 0).sum()),
+    )
+    assert res.auc == pytest.approx(roc.auc(y, x), rel=1e-12)
+    assert res.auc_ties_lost <= res.auc <= res.auc_ties_won
+    frame = res.to_frame()
+    assert frame["count"].sum() == res.n_pairs
+    assert frame["share"].sum() == pytest.approx(1.0)
+
+
+def test_pair_counts_without_ties_bounds_coincide():
+    res = roc.pair_counts([0, 0, 0, 1, 1, 1], [1.0, 2.0, 4.0, 3.0, 5.0, 6.0])
+    assert res.tied == 0
+    assert res.auc_ties_lost == res.auc == res.auc_ties_won == pytest.approx(8 / 9)
+
+
+def test_auc_chance_test_matches_scipy_and_auc():
+    from scipy import stats
+
+    rng = np.random.default_rng(3)
+    y = np.repeat([1, 0], [30, 40])
+    x = np.round(rng.normal(0.4 * y, 1.0), 1)  # rounded: ties
+    res = roc.auc_chance_test(y, x)
+    ref = stats.mannwhitneyu(x[y == 1], x[y == 0], method="asymptotic")
+    assert res.p_value == pytest.approx(ref.pvalue, rel=1e-12)
+    assert res.auc == pytest.approx(roc.auc(y, x), rel=1e-12)
+    assert res.u_statistic == pytest.approx(res.auc * 30 * 40)
+    assert res.method == "mann-whitney"
+    assert (res.n_positive, res.n_negative) == (30, 40)
+
+
+def test_auc_chance_test_symmetric_marker_gives_p_one():
+    res = roc.auc_chance_test([0, 1, 0, 1], [1.0, 1.0, 2.0, 2.0])
+    assert res.auc == 0.5
+    assert res.p_value == pytest.approx(1.0)
+
+
+def _strata_data():
+    rng = np.random.default_rng(11)
+    n = 120
+    y = rng.integers(0, 2, n)
+    y[:8] = [0, 1, 0, 1, 0, 1, 0, 1]
+    strata = np.array(["low", "high"] * (n // 2))
+    m1 = rng.normal(y * 1.5, 1.0)
+    m2 = m1 + rng.normal(0, 0.7, n)
+    return y, m1, m2, strata
+
+
+def test_stratified_auc_equals_per_subset_delong():
+    y, m1, m2, strata = _strata_data()
+    res = roc.stratified_auc(y, {"a": m1, "b": m2}, strata)
+    assert res["stratum"].tolist() == ["high", "high", "low", "low"]  # sorted
+    assert list(res.columns) == [
+        "stratum",
+        "marker",
+        "n_positive",
+        "n_negative",
+        "estimate",
+        "se",
+        "ci_low",
+        "ci_high",
+        "conf_level",
+    ]
+    for row in res.itertuples():
+        keep = strata == row.stratum
+        ref = roc.auc_delong(y[keep], {"a": m1, "b": m2}[row.marker][keep])
+        assert row.estimate == pytest.approx(ref.estimate, rel=1e-12)
+        assert row.se == pytest.approx(ref.se, rel=1e-12)
+        assert (row.ci_low, row.ci_high) == pytest.approx((ref.ci_low, ref.ci_high), rel=1e-12)
+        assert (row.n_positive, row.n_negative) == (ref.n_positive, ref.n_negative)
+
+
+def test_stratified_auc_keeps_categorical_order_and_drops_empty_levels():
+    y, m1, _, strata = _strata_data()
+    cat = pd.Categorical(strata, categories=["low", "none", "high"])
+    res = roc.stratified_auc(y, {"a": m1}, pd.Series(cat), conf_level=0.9)
+    assert res["stratum"].tolist() == ["low", "high"]
+    assert (res["conf_level"] == 0.9).all()
+
+
+def test_stratified_delong_test_equals_per_subset_test():
+    y, m1, m2, strata = _strata_data()
+    res = roc.stratified_delong_test(y, m1, m2, strata, names=("a", "b"))
+    assert res["stratum"].tolist() == ["high", "low"]
+    for row in res.itertuples():
+        keep = strata == row.stratum
+        ref = roc.delong_test(y[keep], m1[keep], m2[keep])
+        assert row.estimate == pytest.approx(ref.difference, rel=1e-12, abs=1e-15)
+        assert row.p_value == pytest.approx(ref.p_value, rel=1e-12)
+        assert row.contrast == "a - b"
+
+
+def test_stratified_errors_name_the_stratum_and_argument():
+    y = np.array([0, 1, 0, 1, 1, 1])
+    x = np.array([1.0, 2.0, 1.5, 3.0, 2.5, 4.0])
+    strata = np.array(["a", "a", "a", "a", "b", "b"])
+    with pytest.raises(ValueError, match="stratum 'b'.*one class"):
+        roc.stratified_auc(y, {"x": x}, strata)
+    with pytest.raises(ValueError, match="stratum 'b'"):
+        roc.stratified_delong_test(y, x, -x, strata)
+    with pytest.raises(ValueError, match="strata has 5 values"):
+        roc.stratified_auc(y, {"x": x}, strata[:5])
+    with pytest.raises(ValueError, match="missing"):
+        roc.stratified_auc(y, {"x": x}, [None, "a", "a", "a", "a", "a"])
+    with pytest.raises(ValueError, match=r"markers\['x'\] has 5 values"):
+        roc.stratified_auc(y, {"x": x[:5]}, strata)
+    with pytest.raises(ValueError, match="length mismatch"):
+        roc.stratified_delong_test(y, x, x[:5], strata)

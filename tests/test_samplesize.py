@@ -30,6 +30,7 @@ from microcalc.samplesize import (
     auc_sample_size,
     auc_variance,
     buderer_sample_size,
+    power_curve,
     sample_size_candidates,
     simulated_auc_power,
 )
@@ -422,3 +423,41 @@ def test_candidate_grid_is_complete():
         )
     )
     assert got == combos
+
+
+def test_power_curve_rows_equal_auc_power():
+    table = power_curve([0.8, 0.85], [50, 126], null_auc=0.75, ratio=2.0, method="hanley_mcneil")
+    assert len(table) == 4
+    assert table["auc"].tolist() == [0.8, 0.8, 0.85, 0.85]
+    for row in table.itertuples():
+        assert row.n_controls == 2.0 * row.n_cases
+        assert row.power == pytest.approx(
+            auc_power(
+                row.auc,
+                n_cases=row.n_cases,
+                n_controls=row.n_controls,
+                null_auc=0.75,
+                method="hanley_mcneil",
+            ),
+            abs=1e-15,
+        )
+    # power grows with n and with the distance from the null
+    assert table["power"].iloc[1] > table["power"].iloc[0]
+    assert table["power"].iloc[2] > table["power"].iloc[0]
+
+
+def test_power_curve_at_the_solved_size_reaches_the_target():
+    r = auc_sample_size(0.85, null_auc=0.75, power=0.9)
+    table = power_curve([0.85], [r.n_cases_exact], null_auc=0.75)
+    assert table.loc[0, "power"] == pytest.approx(0.9, abs=1e-9)
+
+
+def test_power_curve_errors():
+    with pytest.raises(ValueError, match="at least one value"):
+        power_curve([], [10])
+    with pytest.raises(ValueError, match="aucs"):
+        power_curve([1.2], [10])
+    with pytest.raises(ValueError, match="n_per_group"):
+        power_curve([0.8], [0])
+    with pytest.raises(ValueError, match="no difference"):
+        power_curve([0.5], [10], null_auc=0.5)

@@ -39,6 +39,7 @@ __all__ = [
     "dichotomised_kappa",
     "icc_form",
     "intraclass_correlations",
+    "kappa_by_group",
     "kappa_candidates",
     "kappa_table",
     "reader_bland_altman",
@@ -439,7 +440,9 @@ def kappa_candidates(
                 "a score 1, 2, 3, 4 or 5"
             )
     rows = []
-    for w, label in zip(_WEIGHTS, ("unweighted", "linear weights", "quadratic weights"), strict=True):
+    for w, label in zip(
+        _WEIGHTS, ("unweighted", "linear weights", "quadratic weights"), strict=True
+    ):
         r = cohen_kappa(s1, s2, weights=w, categories=score_categories, alpha=alpha)
         rows.append(
             {
@@ -503,6 +506,90 @@ def kappa_candidates(
         out["abs_difference"] = (out["estimate"] - target).abs()
         out["target_in_ci"] = (out["ci_low"] <= target) & (target <= out["ci_high"])
     return out
+
+
+def kappa_by_group(
+    lesions: pd.DataFrame,
+    *,
+    by: str = "malignant",
+    measure: str = "elasticity_kpa",
+    cutoff: float = 62.0,
+    alpha: float = 0.05,
+) -> pd.DataFrame:
+    """Kappa of the two readers' dichotomised calls within each group and in all lesions.
+
+    Shows how kappa depends on how common positive calls are: the same readers, with the same
+    observed agreement, get a lower kappa where almost every call is positive (or negative).
+
+    Parameters
+    ----------
+    lesions : pandas.DataFrame
+        Lesion table with ``reader1_<measure>``, ``reader2_<measure>`` and the ``by`` column.
+    by : str, default "malignant"
+        Column that defines the groups (any values without missing entries).
+    measure : str, default "elasticity_kpa"
+        Measure whose readers' values are dichotomised.
+    cutoff : float, default 62.0
+        A value at or above the cutoff is a positive call.
+    alpha : float, default 0.05
+        One minus the confidence level.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group (sorted) and a last row ``"all"``: ``group``, ``positive_share`` (share
+        of the ``2 n`` calls that are positive) and the fields of :class:`KappaResult`.
+
+    Notes
+    -----
+    Each row is :func:`dichotomised_kappa` on that subset. With observed agreement
+    :math:`p_o` and share of positive calls :math:`\\pi` (both readers alike), chance
+    agreement is about :math:`p_e = \\pi^2 + (1-\\pi)^2`, which approaches 1 as
+    :math:`\\pi` approaches 0 or 1; :math:`\\kappa = (p_o - p_e)/(1 - p_e)` then falls even
+    when :math:`p_o` does not.
+
+    References
+    ----------
+    Cohen J (1960). A coefficient of agreement for nominal scales. Educ Psychol Meas 20:37-46.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"malignant": [1, 1, 1, 0, 0, 0],
+    ...                   "reader1_elasticity_kpa": [80, 70, 50, 40, 65, 30],
+    ...                   "reader2_elasticity_kpa": [85, 60, 55, 45, 70, 35]})
+    >>> kappa_by_group(t)["group"].tolist()
+    ['0', '1', 'all']
+    """
+    lesions = _check_table(lesions, "lesions")
+    if not isinstance(by, str) or by not in lesions.columns:
+        raise ValueError(
+            f"by must name a column of lesions, got {by!r}; its columns are "
+            f"{list(map(str, lesions.columns))}"
+        )
+    if not isinstance(measure, str):
+        raise TypeError(f"measure must be a string, got {measure!r}")
+    cutoff = float(as_finite_array([cutoff], "cutoff")[0])
+    missing = np.flatnonzero(lesions[by].isna().to_numpy())
+    if missing.size:
+        i = int(missing[0])
+        raise ValueError(f"column {by!r}, {_row_label(lesions, i)}: value is missing")
+    c1, c2 = f"reader1_{measure}", f"reader2_{measure}"
+    x1 = _table_column(lesions, c1)
+    x2 = _table_column(lesions, c2)
+    labels = lesions[by].to_numpy()
+    subsets = [(str(g), labels == g) for g in sorted(pd.unique(labels))]
+    subsets.append(("all", np.ones(len(lesions), dtype=bool)))
+    rows = []
+    for group, keep in subsets:
+        a, b = x1[keep], x2[keep]
+        try:
+            r = dichotomised_kappa(a, b, cutoff=cutoff, alpha=alpha, names=(c1, c2))
+        except ValueError as error:
+            raise ValueError(f"group {by} = {group!r}: {error}") from None
+        positive = float(((a >= cutoff).sum() + (b >= cutoff).sum()) / (2 * a.size))
+        rows.append({"group": group, "positive_share": positive, **asdict(r)})
+    return pd.DataFrame(rows)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -59,7 +59,78 @@ def _build_parser() -> _Parser:
         action="store_true",
         help="draw from the model without matching the published summaries exactly",
     )
+    _add_montecarlo(commands)
     return parser
+
+
+def _positive(name: str):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"--{name} must be a positive integer, got {text!r}"
+            ) from None
+        if value < 1:
+            raise argparse.ArgumentTypeError(f"--{name} must be a positive integer, got {text!r}")
+        return value
+
+    return parse
+
+
+def _add_montecarlo(commands) -> None:
+    montecarlo = commands.add_parser(
+        "montecarlo",
+        help="run replicate studies and write montecarlo.csv.gz and montecarlo.json",
+        description="Draw replicate studies from the cohort model (unmatched mode), run the "
+        "paper's analyses on each and write one row of headline numbers per replicate to "
+        "montecarlo.csv.gz, with seed, replicate count and package versions in montecarlo.json.",
+    )
+    montecarlo.add_argument(
+        "--replicates",
+        type=_positive("replicates"),
+        default=10000,
+        help="number of replicate studies (default 10000)",
+    )
+    montecarlo.add_argument(
+        "--seed",
+        type=_seed,
+        default=cohort.DEFAULT_SEED,
+        help=f"root seed; replicate i uses its i-th spawned child (default {cohort.DEFAULT_SEED})",
+    )
+    montecarlo.add_argument("--out", default="data", help="output folder (default data/)")
+    montecarlo.add_argument(
+        "--jobs",
+        type=_positive("jobs"),
+        default=1,
+        help="worker processes (default 1); the results do not depend on it",
+    )
+    montecarlo.add_argument("--force", action="store_true", help="overwrite existing files")
+    montecarlo.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def _montecarlo(args) -> int:
+    from pathlib import Path
+
+    from microcalc import montecarlo
+
+    out = Path(args.out)
+    targets = [out / montecarlo.CSV_NAME, out / montecarlo.JSON_NAME]
+    existing = [str(p) for p in targets if p.exists()]
+    if existing and not args.force:  # refuse before spending minutes on the run
+        raise FileExistsError(f"{', '.join(existing)} exist(s); pass --force to overwrite")
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"out must be a directory, but {str(out)!r} is a file")
+    results = montecarlo.run_replicates(
+        args.replicates, seed=args.seed, jobs=args.jobs, progress=not args.quiet
+    )
+    written = montecarlo.write_results(results, out, seed=args.seed, force=args.force)
+    names = ", ".join(str(p) for p in written)
+    print(
+        f"wrote {names} (seed {args.seed}, {len(results)} replicates, "
+        f"{int(results['converged'].sum())} with both logistic fits converged)"
+    )
+    return 0
 
 
 def _simulate(args) -> int:
@@ -77,6 +148,8 @@ def main(argv: list[str] | None = None) -> int:
         args = _build_parser().parse_args(argv)
         if args.command == "simulate":
             return _simulate(args)
+        if args.command == "montecarlo":
+            return _montecarlo(args)
         raise _UsageError(f"unknown command {args.command!r}")  # pragma: no cover
     except (_UsageError, ValueError, TypeError, FileExistsError, OSError) as error:
         message = str(error).replace("\n", " ")

@@ -29,12 +29,16 @@ __all__ = [
     "ContinuousComparison",
     "CorrelationResult",
     "NormalityResult",
+    "SummaryTTest",
+    "categorical_test_variants",
     "compare_categorical",
     "compare_continuous",
     "format_p_value",
     "normality_test",
+    "p_value_verdict",
     "spearman_correlation",
     "summary_table",
+    "ttest_from_summary",
 ]
 
 #: Data-dictionary columns that are categorical even when stored as numbers (``birads``).
@@ -1087,3 +1091,293 @@ def _test_columns(res, first: bool) -> dict:
         "p_text": format_p_value(res.p_value),
         "reason": res.reason,
     }
+
+
+# --------------------------------------------------------------------------- re-checking a paper
+@dataclass(frozen=True)
+class SummaryTTest:
+    """Two-sample t-test recomputed from published means, SDs and group sizes.
+
+    Attributes
+    ----------
+    test : str
+        ``"student_t"`` or ``"welch_t"``.
+    statistic, df, p_value : float
+        t, its degrees of freedom and the two-sided p-value at the printed summaries.
+    p_min, p_max : float
+        Smallest and largest two-sided p-value over every set of unrounded summaries that round
+        to the printed ones (equal to ``p_value`` when ``decimals`` is None).
+    decimals : int or None
+        Decimals the summaries were printed with.
+    """
+
+    test: str
+    statistic: float
+    df: float
+    p_value: float
+    p_min: float
+    p_max: float
+    decimals: int | None
+
+
+def _t_from_stats(m1, s1, n1, m2, s2, n2, equal_var: bool) -> tuple[float, float, float]:
+    res = stats.ttest_ind_from_stats(m1, s1, n1, m2, s2, n2, equal_var=equal_var)
+    if equal_var:
+        df = n1 + n2 - 2.0
+    else:
+        v1, v2 = s1 * s1 / n1, s2 * s2 / n2
+        df = (v1 + v2) ** 2 / (v1 * v1 / (n1 - 1) + v2 * v2 / (n2 - 1))
+    return float(res.statistic), float(df), float(res.pvalue)
+
+
+def ttest_from_summary(
+    mean1: float,
+    sd1: float,
+    n1: int,
+    mean2: float,
+    sd2: float,
+    n2: int,
+    *,
+    equal_var: bool = True,
+    decimals: int | None = None,
+) -> SummaryTTest:
+    """Student's or Welch's t-test from summary statistics, with the range that rounding allows.
+
+    Parameters
+    ----------
+    mean1, sd1, n1 : float, float, int
+        Mean, SD (n - 1 denominator) and size of the first group.
+    mean2, sd2, n2 : float, float, int
+        The same for the second group.
+    equal_var : bool, default True
+        True for Student's t-test (pooled variance), False for Welch's.
+    decimals : int, optional
+        Decimals the means and SDs were printed with. When given, each printed number stands for
+        any value within half a unit of its last decimal, and ``p_min``/``p_max`` bound the
+        p-value over all of them.
+
+    Returns
+    -------
+    SummaryTTest
+
+    Notes
+    -----
+    The statistic is :math:`t = (\\bar x_1 - \\bar x_2)/SE` with the pooled SE (Student) or
+    :math:`\\sqrt{s_1^2/n_1 + s_2^2/n_2}` on Welch-Satterthwaite df (Welch), as
+    ``scipy.stats.ttest_ind_from_stats``. The p-value falls as :math:`|\\bar x_1 - \\bar x_2|`
+    grows and rises with either SD, so its extremes over the rounding box lie at the box's
+    corners (or at a zero difference, when the box contains one, where p = 1); all corners are
+    evaluated. A published p-value outside ``[p_min, p_max]`` cannot come from this test on these
+    summaries, whatever the unrounded numbers were.
+
+    References
+    ----------
+    Student. The probable error of a mean. Biometrika. 1908;6:1-25.
+    Welch BL. The generalization of "Student's" problem when several different population
+    variances are involved. Biometrika. 1947;34:28-35.
+
+    Examples
+    --------
+    >>> res = ttest_from_summary(51.3, 10.2, 150, 49.7, 9.8, 150, decimals=1)
+    >>> round(res.p_value, 3), round(res.p_min, 3), round(res.p_max, 3)
+    (0.167, 0.14, 0.197)
+    """
+    for name, v in (("mean1", mean1), ("sd1", sd1), ("mean2", mean2), ("sd2", sd2)):
+        if not isinstance(v, (int, float)) or not math.isfinite(v):
+            raise ValueError(f"{name} must be a finite number, got {v!r}")
+    for name, v in (("sd1", sd1), ("sd2", sd2)):
+        if v <= 0:
+            raise ValueError(f"{name} must be positive, got {v!r}")
+    for name, v in (("n1", n1), ("n2", n2)):
+        if not isinstance(v, (int, np.integer)) or v < 2:
+            raise ValueError(f"{name} must be an integer of at least 2, got {v!r}")
+    if decimals is not None and (not isinstance(decimals, int) or decimals < 0):
+        raise ValueError(f"decimals must be a non-negative integer or None, got {decimals!r}")
+    statistic, df, p_value = _t_from_stats(mean1, sd1, n1, mean2, sd2, n2, equal_var)
+    p_min = p_max = p_value
+    if decimals is not None:
+        h = 0.5 * 10.0**-decimals
+        ps = []
+        for dm1 in (-h, h):
+            for dm2 in (-h, h):
+                for ds1 in (-h, h):
+                    for ds2 in (-h, h):
+                        s1, s2 = max(sd1 + ds1, 1e-12), max(sd2 + ds2, 1e-12)
+                        m1, m2 = mean1 + dm1, mean2 + dm2
+                        ps.append(_t_from_stats(m1, s1, n1, m2, s2, n2, equal_var)[2])
+        p_min, p_max = min(ps), max(ps)
+        if abs(mean1 - mean2) <= 2 * h:  # the box holds a zero difference
+            p_max = 1.0
+    return SummaryTTest(
+        "student_t" if equal_var else "welch_t",
+        statistic,
+        df,
+        p_value,
+        float(p_min),
+        float(p_max),
+        decimals,
+    )
+
+
+def categorical_test_variants(
+    lesions: pd.DataFrame,
+    variable: str,
+    *,
+    group: str = "malignant",
+    scores: Sequence[float] | None = None,
+) -> pd.DataFrame:
+    """Every common test of a categorical variable against the groups, side by side.
+
+    Parameters
+    ----------
+    lesions : pandas.DataFrame
+        A table with the columns ``variable`` and ``group``.
+    variable : str
+        The categorical column.
+    group : str, default "malignant"
+        The grouping column.
+    scores : sequence of float, optional
+        Scores of the variable's levels (in sorted order) for the linear-by-linear test; default
+        0, 1, 2, ... (equally spaced ranks of the sorted levels).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per test: ``test``, ``name``, ``statistic``, ``df``, ``p_value``. Tests:
+        ``chi_square`` (Pearson), ``chi_square_yates`` (2 x 2 tables only),
+        ``likelihood_ratio`` (G-test), ``linear_by_linear`` (ordinal trend) and
+        ``fisher_exact`` (see :func:`compare_categorical`).
+
+    Notes
+    -----
+    These are the rows of SPSS's "Chi-Square Tests" output (Pearson, continuity correction,
+    likelihood ratio, linear-by-linear association) plus Fisher's test, so a reader can check
+    which of them, if any, gives a published p-value. The likelihood-ratio statistic is
+    :math:`G = 2\\sum O \\log(O/E)` on the same df as Pearson's. The linear-by-linear statistic is
+    :math:`M^2 = (N - 1) r^2`, with :math:`r` Pearson's correlation between the level scores and
+    the group codes over all N lesions, on 1 df (Agresti 2013, section 3.4.1); for two groups it
+    is the Cochran-Armitage trend test without the :math:`N/(N-1)` factor.
+
+    References
+    ----------
+    Agresti A. Categorical Data Analysis. 3rd ed. Wiley; 2013.
+    Cochran WG. Some methods for strengthening the common chi-square tests. Biometrics.
+    1954;10:417-451.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"malignant": [1] * 6 + [0] * 6,
+    ...                       "birads": [5, 5, 5, 4, 4, 3, 3, 3, 3, 4, 4, 5]})
+    >>> list(categorical_test_variants(table, "birads").test)
+    ['chi_square', 'likelihood_ratio', 'linear_by_linear', 'fisher_exact']
+    """
+    lesions = _check_table(lesions)
+    base = compare_categorical(lesions, variable, group=group, method="chi_square")
+    counts = base.counts.drop(columns="level").to_numpy(dtype=float)
+    if counts.shape[0] < 2:
+        raise ValueError(f"column {variable!r} has one level only; nothing to test")
+    levels = list(base.counts["level"])
+    if scores is None:
+        level_scores = np.arange(len(levels), dtype=float)
+    else:
+        level_scores = np.asarray(scores, dtype=float)
+        if level_scores.shape != (len(levels),) or not np.all(np.isfinite(level_scores)):
+            raise ValueError(
+                f"scores must hold {len(levels)} finite numbers, one per level {levels}; "
+                f"got {scores!r}"
+            )
+    rows = []
+    pearson = stats.chi2_contingency(counts, correction=False)
+    rows.append(
+        ("chi_square", "Pearson chi-square", pearson.statistic, pearson.dof, pearson.pvalue)
+    )
+    if counts.shape == (2, 2):
+        yates = stats.chi2_contingency(counts, correction=True)
+        rows.append(
+            ("chi_square_yates", "chi-square, Yates' correction", yates.statistic, 1, yates.pvalue)
+        )
+    g = stats.chi2_contingency(counts, correction=False, lambda_="log-likelihood")
+    rows.append(("likelihood_ratio", "likelihood-ratio (G) test", g.statistic, g.dof, g.pvalue))
+    n_total = counts.sum()
+    group_scores = np.arange(counts.shape[1], dtype=float)
+    w = counts / n_total
+    mx = np.sum(w.sum(axis=1) * level_scores)
+    my = np.sum(w.sum(axis=0) * group_scores)
+    dx, dy = level_scores - mx, group_scores - my
+    cov = np.sum(w * np.outer(dx, dy))
+    vx, vy = np.sum(w.sum(axis=1) * dx**2), np.sum(w.sum(axis=0) * dy**2)
+    if vx > 0 and vy > 0:
+        r = cov / math.sqrt(vx * vy)
+        m2 = (n_total - 1) * r * r
+        rows.append(
+            ("linear_by_linear", "linear-by-linear association", m2, 1, stats.chi2.sf(m2, 1))
+        )
+    fisher = compare_categorical(lesions, variable, group=group, method="fisher")
+    rows.append(("fisher_exact", "Fisher's exact test", math.nan, math.nan, fisher.p_value))
+    table = pd.DataFrame(rows, columns=["test", "name", "statistic", "df", "p_value"])
+    return table.astype({"statistic": float, "df": float, "p_value": float})
+
+
+def p_value_verdict(
+    published: float,
+    ours: float,
+    *,
+    decimals: int,
+    qualifier: str = "=",
+    alpha: float = 0.05,
+) -> str:
+    """Compare a published p-value with a recomputed one.
+
+    Parameters
+    ----------
+    published : float
+        The printed p-value (for "P < 0.001", 0.001 with ``qualifier="<"``).
+    ours : float
+        The recomputed p-value.
+    decimals : int
+        Decimals the published value was printed with.
+    qualifier : {"=", "<", ">"}, default "="
+    alpha : float, default 0.05
+        Significance level for the "same conclusion" check.
+
+    Returns
+    -------
+    str
+        ``"agrees"`` (ours rounds to the printed value, or satisfies the printed bound),
+        ``"differs, same conclusion"`` (both on the same side of ``alpha``) or
+        ``"differs, conclusion changes"``.
+
+    Notes
+    -----
+    Rounding is half-up at the printed decimal. A printed "0.001" with ``qualifier="="`` is
+    matched only by values in [0.0005, 0.0015); a paper that prints "0.001" for anything
+    smaller is using a floor, which this function does not assume.
+
+    Examples
+    --------
+    >>> p_value_verdict(0.114, 0.166, decimals=3)
+    'differs, same conclusion'
+    >>> p_value_verdict(0.001, 2e-10, decimals=3, qualifier="<")
+    'agrees'
+    """
+    _check_choice(qualifier, "qualifier", ("=", "<", ">"))
+    alpha = _check_alpha(alpha)
+    for name, v in (("published", published), ("ours", ours)):
+        if not isinstance(v, (int, float)) or not 0 <= v <= 1:
+            raise ValueError(f"{name} must be a p-value between 0 and 1, got {v!r}")
+    if qualifier == "<":
+        agrees = ours < published
+        published_side = published <= alpha
+    elif qualifier == ">":
+        agrees = ours > published
+        published_side = not published >= alpha
+    else:
+        scale = 10**decimals
+        agrees = math.floor(ours * scale + 0.5 + 1e-9) == round(published * scale)
+        published_side = published < alpha
+    if agrees:
+        return "agrees"
+    if (ours < alpha) == published_side:
+        return "differs, same conclusion"
+    return "differs, conclusion changes"

@@ -41,6 +41,7 @@ __all__ = [
     "auc_power",
     "auc_sample_size",
     "auc_variance",
+    "power_curve",
     "buderer_sample_size",
     "sample_size_candidates",
     "simulated_auc_power",
@@ -455,6 +456,86 @@ def auc_power(
         null_variance,
     )
     return power
+
+
+def power_curve(
+    aucs: Sequence[float],
+    n_per_group: Sequence[int],
+    *,
+    null_auc: float = 0.5,
+    alpha: float = 0.05,
+    ratio: float = 1.0,
+    alternative: str = "two-sided",
+    method: str = "obuchowski",
+    constants: str = "published",
+    null_variance: str = "null",
+) -> pd.DataFrame:
+    """Power against group size for several true AUCs, as a tidy table for plotting.
+
+    Parameters
+    ----------
+    aucs : sequence of float
+        True AUCs under the alternative; each must differ from ``null_auc``.
+    n_per_group : sequence of int
+        Numbers of cases; controls are ``ratio * n_cases``.
+    null_auc, alpha, alternative, method, constants, null_variance
+        As in :func:`auc_sample_size`.
+    ratio : float, default 1.0
+        ``n_controls / n_cases``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per AUC and group size: ``auc``, ``null_auc``, ``n_cases``, ``n_controls``,
+        ``power``, ``method``, ``alternative``, ``alpha``.
+
+    Notes
+    -----
+    Each row is :func:`auc_power` (the normal approximation
+    :math:`\\Phi\\big((|A_1 - A_0| - z_\\alpha \\mathrm{SE}_0) / \\mathrm{SE}_1\\big)`).
+
+    References
+    ----------
+    Obuchowski NA (1998). Sample size calculations in studies of test accuracy. Stat Methods
+    Med Res 7:371-392.
+
+    Examples
+    --------
+    >>> t = power_curve([0.85], [126], null_auc=0.75)
+    >>> round(float(t.loc[0, "power"]), 3)
+    0.901
+    """
+    ratio = _positive(ratio, "ratio")
+    auc_values = [_open_unit(a, "aucs") for a in aucs]
+    sizes = [_positive(n, "n_per_group") for n in n_per_group]
+    if not auc_values or not sizes:
+        raise ValueError("aucs and n_per_group must each hold at least one value")
+    rows = []
+    for auc in auc_values:
+        for n in sizes:
+            rows.append(
+                {
+                    "auc": auc,
+                    "null_auc": float(null_auc),
+                    "n_cases": n,
+                    "n_controls": ratio * n,
+                    "power": auc_power(
+                        auc,
+                        n_cases=n,
+                        n_controls=ratio * n,
+                        null_auc=null_auc,
+                        alpha=alpha,
+                        alternative=alternative,
+                        method=method,
+                        constants=constants,
+                        null_variance=null_variance,
+                    ),
+                    "method": method,
+                    "alternative": alternative,
+                    "alpha": float(alpha),
+                }
+            )
+    return pd.DataFrame(rows)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,0 +1,193 @@
+"""Figures of the chapter "If the study were run again" (replicate studies).
+
+The functions draw results they are given (replicate tables from
+:func:`microcalc.montecarlo.run_replicates`, summaries from
+:func:`microcalc.montecarlo.replicate_summary`); they compute no statistic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from microcalc.figures.cohort import GROUP_COLOURS
+
+__all__ = ["delong_power_curve", "sampling_distributions", "youden_cutoffs"]
+
+REPLICATE_COLOUR = "#7f8c8d"
+PUBLISHED_COLOUR = GROUP_COLOURS["malignant"]
+RANGE_COLOUR = GROUP_COLOURS["benign"]
+
+
+def sampling_distributions(
+    results: pd.DataFrame,
+    summary: pd.DataFrame,
+    *,
+    labels: Mapping[str, str],
+    log_scale: Sequence[str] = (),
+    ncols: int = 3,
+    bins: int = 50,
+) -> plt.Figure:
+    """One histogram per headline number over replicate studies, published value marked.
+
+    Parameters
+    ----------
+    results : pandas.DataFrame
+        One row per replicate.
+    summary : pandas.DataFrame
+        Indexed by column name, with ``q025``, ``q975`` and (optionally) ``published``.
+    labels : mapping
+        Column -> panel title; the panels follow its order.
+    log_scale : sequence of str
+        Columns drawn on a log axis (odds ratios). Their axis runs from half the smaller of
+        ``q025`` and the published value to twice the larger of ``q975`` and the published
+        value; replicates outside are not drawn.
+    ncols : int, default 3
+    bins : int, default 50
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    columns = list(labels)
+    nrows = int(np.ceil(len(columns) / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.6 * ncols, 2.7 * nrows), squeeze=False)
+    for ax, column in zip(axes.ravel(), columns, strict=False):
+        x = results[column].to_numpy(dtype=float)
+        x = x[np.isfinite(x)]
+        row = summary.loc[column]
+        log = column in log_scale
+        if log:  # heavy tails (near-separation): show half the 2.5% to twice the 97.5% point
+            published_value = row.get("published", np.nan)
+            low = (
+                min(row["q025"], published_value) / 2
+                if pd.notna(published_value)
+                else (row["q025"] / 2)
+            )
+            high = (
+                max(row["q975"], published_value) * 2
+                if pd.notna(published_value)
+                else (row["q975"] * 2)
+            )
+            x = x[(x > low) & (x < high)]
+            edges = np.geomspace(low, high, bins + 1)
+            ax.set_xscale("log")
+            ax.set_xlim(low, high)
+        else:
+            edges = bins
+        ax.hist(x, bins=edges, color=REPLICATE_COLOUR, alpha=0.85)
+        ax.axvspan(row["q025"], row["q975"], color=RANGE_COLOUR, alpha=0.12, lw=0)
+        published = row.get("published", np.nan)
+        if pd.notna(published):
+            ax.axvline(published, color=PUBLISHED_COLOUR, lw=2)
+        ax.set_title(labels[column], fontsize=10)
+        ax.set_yticks([])
+        ax.tick_params(axis="x", labelsize=8)
+    for ax in axes.ravel()[len(columns) :]:
+        ax.set_visible(False)
+    handles = [
+        plt.Rectangle((0, 0), 1, 1, color=REPLICATE_COLOUR, alpha=0.85),
+        plt.Rectangle((0, 0), 1, 1, color=RANGE_COLOUR, alpha=0.2),
+        plt.Line2D([], [], color=PUBLISHED_COLOUR, lw=2),
+    ]
+    fig.legend(
+        handles,
+        ["replicate studies", "2.5-97.5% range", "published value"],
+        loc="lower center",
+        ncol=3,
+        frameon=False,
+        bbox_to_anchor=(0.5, -0.02),
+    )
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    return fig
+
+
+def youden_cutoffs(
+    cutoffs: pd.Series | np.ndarray,
+    *,
+    published: float,
+    width: float,
+    median: float,
+) -> plt.Figure:
+    """Histogram of the Youden-optimal cutoffs with the band ``published +- width`` shaded.
+
+    Parameters
+    ----------
+    cutoffs : array-like
+        One Youden cutoff (kPa) per replicate study.
+    published : float
+        The published cutoff.
+    width : float
+        Half-width of the band around it (kPa).
+    median : float
+        Median cutoff of the replicates, drawn as a dashed line.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    x = np.asarray(cutoffs, dtype=float)
+    fig, ax = plt.subplots(figsize=(8, 3.2))
+    ax.hist(
+        x, bins=np.arange(np.floor(x.min()), np.ceil(x.max()) + 0.5, 0.5), color=REPLICATE_COLOUR
+    )
+    ax.axvspan(
+        published - width,
+        published + width,
+        color=PUBLISHED_COLOUR,
+        alpha=0.15,
+        lw=0,
+        label=f"published cutoff \u00b1 {width:g} kPa",
+    )
+    ax.axvline(published, color=PUBLISHED_COLOUR, lw=2, label="published cutoff")
+    ax.axvline(median, color="black", lw=1.5, ls="--", label="median over replicates")
+    ax.set_xlabel("Youden-optimal Emean cutoff (kPa)")
+    ax.set_ylabel("replicate studies")
+    ax.legend(frameon=False, fontsize=9, loc="upper left")
+    fig.tight_layout()
+    return fig
+
+
+def delong_power_curve(power: pd.DataFrame, *, model_power: float | None = None) -> plt.Figure:
+    """Power of the paired DeLong test against the correlation of the two markers.
+
+    Parameters
+    ----------
+    power : pandas.DataFrame
+        Columns ``correlation``, ``power``, ``ci_low``, ``ci_high`` (one row per correlation).
+    model_power : float, optional
+        Power in the replicate studies of the cohort model, drawn as a horizontal line.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    fig, ax = plt.subplots(figsize=(7, 3.4))
+    ax.fill_between(
+        power["correlation"], power["ci_low"], power["ci_high"], color=RANGE_COLOUR, alpha=0.2, lw=0
+    )
+    ax.plot(
+        power["correlation"],
+        power["power"],
+        "o-",
+        color=RANGE_COLOUR,
+        label="binormal markers with the published AUCs",
+    )
+    if model_power is not None:
+        ax.axhline(
+            model_power,
+            color=REPLICATE_COLOUR,
+            lw=2,
+            ls="--",
+            label="replicate studies of the cohort model",
+        )
+    ax.axhline(0.05, color="black", lw=0.8, ls=":")
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel("within-group correlation of the two markers")
+    ax.set_ylabel("power (p < 0.05)")
+    ax.legend(frameon=False, fontsize=9, loc="upper left")
+    fig.tight_layout()
+    return fig

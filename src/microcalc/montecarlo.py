@@ -1,0 +1,1339 @@
+"""The study run again, thousands of times: replicate studies from the cohort model.
+
+A *replicate study* draws 150 malignant and 150 benign lesions from the cohort model in its
+unmatched mode (``cohort.simulate_cohort(default_config(match_published=False), seed)``: a
+plain draw from the model, with nothing forced to the published summaries) and runs the
+paper's analyses on it. :func:`run_replicates` collects one row of headline numbers per
+replicate (see :data:`COLUMNS`).
+
+Three parts:
+
+* **A lean generator** (:func:`replicate_model`, :func:`draw_replicates`). ``simulate_cohort``
+  builds two full tables (about 50 ms per cohort); a replicate study needs only a few arrays.
+  The generator draws, from the same model, exactly those: reference standard, Emean
+  (per-histology mixture of :func:`microcalc.cohort.calibrate_elasticity`), strain ratio
+  (log-normal with the per-pattern shift), lesion size and age (truncated normals with the
+  same parent parameters), breast density C/D, calcification pattern, the final 1-5 score (the
+  latent score cut at the normal quantiles of :func:`microcalc.cohort.score_counts_for`) and
+  the two readers' scores (one reader a point off with the configured probability). The four
+  latent variables share the configuration's Gaussian-copula correlation. Values are rounded
+  to the decimals of ``lesions.csv``. Every configuration-dependent quantity is computed once
+  in the frozen :class:`ReplicateModel`. The order of the random draws differs from
+  ``simulate_cohort`` (so one seed does not give the same cohort), but the joint distribution
+  of the arrays is the same; ``tests/test_montecarlo.py`` checks it against ``simulate_cohort``
+  within Monte Carlo error. Histology, BI-RADS, Emax, the readers' measurements and the
+  reference-standard split are not drawn: no headline number uses them.
+* **Vectorised analyses** (:func:`analyse_replicates`): replicates are stacked into
+  ``(R, n)`` arrays and analysed together: mid-ranks along axis 1 for the AUCs, DeLong
+  placements and Spearman correlations; a batched Newton-Raphson logistic fit; the Youden
+  cutoff from one sort with cumulative counts; Hosmer-Lemeshow groups from per-row quantile cut
+  points; kappa from ``bincount``.
+* **A reference path** (:func:`analyse_replicates_reference`) that loops over the same arrays
+  with the project's library calls (:func:`microcalc.logistic.fit_logistic`,
+  :func:`microcalc.roc.auc_delong`, :func:`microcalc.roc.delong_test`,
+  :func:`microcalc.roc.youden_cutoff`, :func:`microcalc.logistic.hosmer_lemeshow`,
+  :func:`microcalc.agreement.cohen_kappa`, ``scipy.stats.spearmanr``). The tests show that both
+  paths agree to 1e-8.
+
+Seeds: replicate ``i`` always uses child ``i`` of ``numpy.random.SeedSequence(seed).spawn``, and
+replicates are analysed in fixed chunks of ``chunk_size`` whatever the number of worker
+processes, so results are identical with one or several joblib workers, and the first k
+replicates of a long run are those of a k-replicate run.
+
+References
+----------
+DeLong ER, DeLong DM, Clarke-Pearson DL. Biometrics 1988;44:837-845 (paired AUC test).
+Sun X, Xu W. IEEE Signal Processing Letters 2014;21:1389-1393 (placements from ranks).
+Youden WJ. Cancer 1950;3:32-35.
+Hosmer DW, Lemeshow S. Commun Stat Theory Methods 1980;9:1043-1069.
+Cohen J. Educ Psychol Meas 1960;20:37-46.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import math
+import os
+import platform
+import tempfile
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import special, stats
+
+from microcalc import cohort
+
+__all__ = [
+    "COLUMNS",
+    "PUBLISHED_KEYS",
+    "BatchLogisticFit",
+    "Replicates",
+    "ReplicateModel",
+    "ShareEstimate",
+    "analyse_replicates",
+    "analyse_replicates_reference",
+    "binormal_delong_power",
+    "draw_replicates",
+    "fit_logistic_batch",
+    "read_results",
+    "replicate_model",
+    "replicate_seeds",
+    "replicate_summary",
+    "results_csv_bytes",
+    "results_metadata",
+    "run_replicates",
+    "run_replicates_reference",
+    "share_test",
+    "write_results",
+]
+
+#: Columns of the result table, one row per replicate study. Percentages as the paper prints
+#: them; ORs per unit of the predictor in the five-predictor model of Table 3.
+COLUMNS = (
+    "replicate",
+    "auc_elasticity",
+    "auc_strain_ratio",
+    "auc_combined",
+    "delong_z",
+    "delong_p",
+    "youden_cutoff_kpa",
+    "sensitivity_62",
+    "specificity_62",
+    "accuracy_62",
+    "or_elasticity",
+    "or_strain_ratio",
+    "or_age",
+    "or_size",
+    "or_dense",
+    "hl_p",
+    "kappa_score",
+    "spearman_elasticity_strain_ratio",
+    "spearman_elasticity_lesion_size",
+    "converged",
+)
+
+#: The :mod:`microcalc.paper` key of the published value of each headline column.
+PUBLISHED_KEYS = {
+    "auc_elasticity": "roc.auc.elasticity",
+    "auc_combined": "roc.auc.combined",
+    "delong_p": "roc.delong.p_value",
+    "youden_cutoff_kpa": "roc.cutoff_kpa",
+    "sensitivity_62": "roc.sensitivity",
+    "specificity_62": "roc.specificity",
+    "accuracy_62": "roc.accuracy",
+    "or_elasticity": "table3.elasticity_kpa.odds_ratio",
+    "or_strain_ratio": "table3.strain_ratio.odds_ratio",
+    "or_age": "table3.age_years.odds_ratio",
+    "or_size": "table3.lesion_size_mm.odds_ratio",
+    "or_dense": "table3.dense_breast.odds_ratio",
+    "hl_p": "table3.hosmer_lemeshow.p_value",
+    "kappa_score": "agreement.kappa",
+    "spearman_elasticity_strain_ratio": "text.spearman.elasticity_strain_ratio",
+    "spearman_elasticity_lesion_size": "text.spearman.elasticity_lesion_size",
+}
+
+#: Predictors of the multivariable model (Table 3) and of the two-marker model.
+MULTIVARIABLE = ("age_years", "lesion_size_mm", "density_cd", "elasticity_kpa", "strain_ratio")
+TWO_MARKER = ("elasticity_kpa", "strain_ratio")
+_OR_COLUMNS = {
+    "age_years": "or_age",
+    "lesion_size_mm": "or_size",
+    "density_cd": "or_dense",
+    "elasticity_kpa": "or_elasticity",
+    "strain_ratio": "or_strain_ratio",
+}
+_UNIFORMS = 6  # component, density, pattern, score disagreement, which reader, which way
+_NORMALS = 5  # four latent variables (elasticity, strain ratio, size, score) and age
+CHUNK_SIZE = 100
+CSV_NAME = "montecarlo.csv.gz"
+JSON_NAME = "montecarlo.json"
+FLOAT_FORMAT = "%.12g"
+
+
+# ======================================================================================
+# The lean generator
+# ======================================================================================
+
+
+def _frozen(a) -> np.ndarray:
+    a = np.array(a, copy=True)
+    a.flags.writeable = False
+    return a
+
+
+@dataclass(frozen=True, eq=False)
+class ReplicateModel:
+    """Everything configuration-dependent of the replicate generator, computed once.
+
+    Per-position arrays have one entry per lesion position; positions ``0 .. n_malignant - 1``
+    are malignant, the rest benign (a fixed order: no analysis here depends on the order).
+
+    Attributes
+    ----------
+    n_malignant, n_benign : int
+    malignant : numpy.ndarray
+        0/1 reference standard per position.
+    cholesky : numpy.ndarray
+        Lower Cholesky factor of the 4 x 4 latent correlation (elasticity, strain ratio,
+        lesion size, score).
+    component_cdf, component_mean, component_sd : numpy.ndarray
+        ``(n, K)`` cumulative weights, means and SDs of the Emean mixture components (one per
+        histology and typical/atypical kind; padded with zero weight).
+    dense_probability : numpy.ndarray
+        Probability of breast density C or D per position.
+    pattern_cdf : numpy.ndarray
+        ``(n, 3)`` cumulative probabilities of clustered, scattered, sparse punctate.
+    pattern_shift : numpy.ndarray
+        Shift of log strain ratio per pattern (same order).
+    strain_log_mean, strain_log_sd : numpy.ndarray
+        Log-normal parameters of the strain ratio per position.
+    size_params, age_params : numpy.ndarray
+        ``(4, n)``: parent mean and SD of the truncated normal, and the normal CDF at the lower
+        and upper bounds (standardised by the parent).
+    score_thresholds : numpy.ndarray
+        ``(n, 4)`` latent cut points of the 1-5 score.
+    score_disagreement : float
+        Probability that one reader scores one point away from the final score.
+    cutoff_kpa : float
+        The published cutoff (62 kPa).
+    """
+
+    n_malignant: int
+    n_benign: int
+    malignant: np.ndarray
+    cholesky: np.ndarray
+    component_cdf: np.ndarray
+    component_mean: np.ndarray
+    component_sd: np.ndarray
+    dense_probability: np.ndarray
+    pattern_cdf: np.ndarray
+    pattern_shift: np.ndarray
+    strain_log_mean: np.ndarray
+    strain_log_sd: np.ndarray
+    size_params: np.ndarray
+    age_params: np.ndarray
+    score_thresholds: np.ndarray
+    score_disagreement: float
+    cutoff_kpa: float
+
+    @property
+    def n(self) -> int:
+        """Participants per replicate study."""
+        return self.n_malignant + self.n_benign
+
+
+def _truncated_params(mean, sd, low, high) -> tuple[float, float, float, float]:
+    # the same parent normal as cohort._truncated_normal_from_latent
+    loc, scale = cohort._truncated_parent(float(mean), float(sd), float(low), float(high))
+    return (
+        loc,
+        scale,
+        float(special.ndtr((low - loc) / scale)),
+        float(special.ndtr((high - loc) / scale)),
+    )
+
+
+def replicate_model(config: cohort.CohortConfig | None = None) -> ReplicateModel:
+    """Precompute the replicate generator of a cohort configuration.
+
+    Parameters
+    ----------
+    config : CohortConfig, optional
+        Default: ``cohort.default_config(match_published=False)``. The matching switch is
+        ignored: replicate studies are always plain draws from the model.
+
+    Returns
+    -------
+    ReplicateModel
+
+    Examples
+    --------
+    >>> model = replicate_model()
+    >>> model.n_malignant, model.n_benign, model.cutoff_kpa
+    (150, 150, 62.0)
+    """
+    config = cohort.default_config(match_published=False) if config is None else config
+    if not isinstance(config, cohort.CohortConfig):
+        raise TypeError(f"config must be a CohortConfig, got {type(config).__name__}")
+    groups = cohort.GROUPS
+    sizes = [getattr(config, g).n for g in groups]
+    mixtures = [cohort.calibrate_elasticity(config, g).components() for g in groups]
+    k = max(w.size for w, _, _ in mixtures)
+    rows = {name: [] for name in ("cdf", "mean", "sd", "dense", "pattern", "slm", "sls")}
+    size_rows, age_rows, thresholds = [], [], []
+    for group, n, (w, mu, sd) in zip(groups, sizes, mixtures, strict=True):
+        targets: cohort.GroupTargets = getattr(config, group)
+        pad = k - w.size
+        cdf = np.cumsum(np.concatenate([w, np.zeros(pad)]) / w.sum())
+        cdf[-1] = 1.0
+        rows["cdf"].append(np.tile(cdf, (n, 1)))
+        rows["mean"].append(np.tile(np.concatenate([mu, np.full(pad, mu[-1])]), (n, 1)))
+        rows["sd"].append(np.tile(np.concatenate([sd, np.full(pad, sd[-1])]), (n, 1)))
+        density = targets.breast_density
+        rows["dense"].append(np.full(n, (density.get("C", 0) + density.get("D", 0)) / n))
+        pattern = np.array([targets.calcification_pattern.get(p, 0) for p in cohort.PATTERNS])
+        pattern_cdf = np.cumsum(pattern / n)
+        pattern_cdf[-1] = 1.0
+        rows["pattern"].append(np.tile(pattern_cdf, (n, 1)))
+        sr_mean, sr_sd = targets.strain_ratio
+        log_sd = math.sqrt(math.log1p((sr_sd / sr_mean) ** 2))
+        rows["slm"].append(np.full(n, math.log(sr_mean) - log_sd**2 / 2))
+        rows["sls"].append(np.full(n, log_sd))
+        size_rows.append(
+            np.tile(_truncated_params(*targets.lesion_size_mm, *config.size_bounds_mm), (n, 1))
+        )
+        age_rows.append(
+            np.tile(_truncated_params(*targets.age_years, *config.age_bounds_years), (n, 1))
+        )
+        counts = cohort.score_counts_for(*targets.elasticity_score, n)
+        cumulative = np.cumsum([counts[s] for s in cohort.SCORES])[:-1] / n
+        thresholds.append(np.tile(stats.norm.ppf(cumulative), (n, 1)))
+    return ReplicateModel(
+        n_malignant=int(sizes[0]),
+        n_benign=int(sizes[1]),
+        malignant=_frozen(np.repeat([1, 0], sizes).astype(np.int64)),
+        cholesky=_frozen(np.linalg.cholesky(np.asarray(config.latent_correlation, dtype=float))),
+        component_cdf=_frozen(np.vstack(rows["cdf"])),
+        component_mean=_frozen(np.vstack(rows["mean"])),
+        component_sd=_frozen(np.vstack(rows["sd"])),
+        dense_probability=_frozen(np.concatenate(rows["dense"])),
+        pattern_cdf=_frozen(np.vstack(rows["pattern"])),
+        pattern_shift=_frozen([config.strain_ratio_pattern_shift[p] for p in cohort.PATTERNS]),
+        strain_log_mean=_frozen(np.concatenate(rows["slm"])),
+        strain_log_sd=_frozen(np.concatenate(rows["sls"])),
+        size_params=_frozen(np.vstack(size_rows).T),
+        age_params=_frozen(np.vstack(age_rows).T),
+        score_thresholds=_frozen(np.vstack(thresholds)),
+        score_disagreement=float(config.readers.score_disagreement),
+        cutoff_kpa=float(config.cutoff_kpa),
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class Replicates:
+    """The arrays of R replicate studies, one row per replicate.
+
+    Attributes
+    ----------
+    index : numpy.ndarray
+        Replicate numbers (``(R,)``), the position of each replicate's seed among the spawned
+        children.
+    malignant : numpy.ndarray
+        ``(n,)`` 0/1, the same for every replicate (fixed group sizes).
+    elasticity_kpa, strain_ratio, age_years, lesion_size_mm : numpy.ndarray
+        ``(R, n)`` floats, rounded like ``lesions.csv``.
+    density_cd : numpy.ndarray
+        ``(R, n)`` 1.0 for breast density C or D, 0.0 for A or B.
+    pattern : numpy.ndarray
+        ``(R, n)`` calcification pattern as codes 0, 1, 2 (clustered, scattered, sparse
+        punctate).
+    elasticity_score, reader1_score, reader2_score : numpy.ndarray
+        ``(R, n)`` integers 1-5.
+    """
+
+    index: np.ndarray
+    malignant: np.ndarray
+    elasticity_kpa: np.ndarray
+    strain_ratio: np.ndarray
+    age_years: np.ndarray
+    lesion_size_mm: np.ndarray
+    density_cd: np.ndarray
+    pattern: np.ndarray
+    elasticity_score: np.ndarray
+    reader1_score: np.ndarray
+    reader2_score: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.index.size)
+
+    def lesions(self, row: int) -> pd.DataFrame:
+        """Replicate ``row`` as a lesion table (the data dictionary's columns it has).
+
+        Examples
+        --------
+        >>> reps = draw_replicates(replicate_model(), replicate_seeds(1, 2))
+        >>> reps.lesions(0).shape
+        (300, 10)
+        """
+        return pd.DataFrame(
+            {
+                "malignant": self.malignant,
+                "age_years": self.age_years[row],
+                "lesion_size_mm": self.lesion_size_mm[row],
+                "density_cd": self.density_cd[row],
+                "calcification_pattern": np.asarray(cohort.PATTERNS)[self.pattern[row]],
+                "elasticity_kpa": self.elasticity_kpa[row],
+                "strain_ratio": self.strain_ratio[row],
+                "elasticity_score": self.elasticity_score[row],
+                "reader1_score": self.reader1_score[row],
+                "reader2_score": self.reader2_score[row],
+            }
+        )
+
+
+def replicate_seeds(seed: int, n_replicates: int) -> list[np.random.SeedSequence]:
+    """Child seeds of replicate studies: ``SeedSequence(seed).spawn(n_replicates)``.
+
+    Examples
+    --------
+    >>> [s.spawn_key for s in replicate_seeds(2025, 2)]
+    [(0,), (1,)]
+    """
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    if (
+        isinstance(n_replicates, (bool, np.bool_))
+        or not isinstance(n_replicates, (int, np.integer))
+        or n_replicates < 1
+    ):
+        raise ValueError(f"n_replicates must be a positive integer, got {n_replicates!r}")
+    return np.random.SeedSequence(int(seed)).spawn(int(n_replicates))
+
+
+def _truncated(z: np.ndarray, params: np.ndarray) -> np.ndarray:
+    """Quantile transform of latent normals to the truncated normal (per position)."""
+    loc, scale, f_low, f_high = params
+    return loc + scale * special.ndtri(f_low + special.ndtr(z) * (f_high - f_low))
+
+
+def draw_replicates(
+    model: ReplicateModel,
+    seeds: Sequence[np.random.SeedSequence],
+    *,
+    index: Sequence[int] | None = None,
+) -> Replicates:
+    """Draw replicate studies, one ``numpy.random.Generator`` per seed.
+
+    Each replicate's generator makes two calls (uniforms, then normals); everything else is
+    a deterministic, vectorised transform of those draws, so a replicate's arrays depend on its
+    seed only.
+
+    Parameters
+    ----------
+    model : ReplicateModel
+    seeds : sequence of SeedSequence
+        One per replicate (see :func:`replicate_seeds`).
+    index : sequence of int, optional
+        Replicate numbers to record (default ``0 .. len(seeds) - 1``).
+
+    Returns
+    -------
+    Replicates
+
+    Examples
+    --------
+    >>> reps = draw_replicates(replicate_model(), replicate_seeds(7, 3))
+    >>> reps.elasticity_kpa.shape
+    (3, 300)
+    """
+    if not isinstance(model, ReplicateModel):
+        raise TypeError(f"model must be a ReplicateModel, got {type(model).__name__}")
+    seeds = list(seeds)
+    if not seeds:
+        raise ValueError("seeds is empty; give at least one SeedSequence")
+    n = model.n
+    r = len(seeds)
+    uniforms = np.empty((r, _UNIFORMS, n))
+    normals = np.empty((r, _NORMALS, n))
+    for i, seed in enumerate(seeds):
+        rng = np.random.default_rng(seed)
+        uniforms[i] = rng.random((_UNIFORMS, n))
+        normals[i] = rng.standard_normal((_NORMALS, n))
+    latent = model.cholesky @ normals[:, :4, :]  # (R, 4, n), within-group copula
+    z_e, z_s, z_size, z_score = latent[:, 0], latent[:, 1], latent[:, 2], latent[:, 3]
+    k = model.component_cdf.shape[1]
+    component = (uniforms[:, 0, :, None] >= model.component_cdf[None, :, :-1]).sum(axis=-1)
+    flat = np.arange(n) * k + component
+    mean = model.component_mean.ravel()[flat]
+    sd = model.component_sd.ravel()[flat]
+    elasticity = np.maximum(mean + sd * z_e, 1.0)
+    pattern = (uniforms[:, 2, :, None] >= model.pattern_cdf[None, :, :-1]).sum(axis=-1)
+    strain = np.exp(
+        model.strain_log_mean + model.pattern_shift[pattern] + model.strain_log_sd * z_s
+    )
+    size = _truncated(z_size, model.size_params)
+    age = _truncated(normals[:, 4], model.age_params)
+    score = 1 + (model.score_thresholds[None] < z_score[..., None]).sum(axis=-1)
+    off = uniforms[:, 3] < model.score_disagreement
+    which = np.where(uniforms[:, 4] < 0.5, 1, 2)
+    step = np.where(uniforms[:, 5] < 0.5, -1, 1)
+    step = np.where((score + step < 1) | (score + step > 5), -step, step)
+    decimals = cohort.LESION_DECIMALS
+    return Replicates(
+        index=_frozen(np.arange(r) if index is None else np.asarray(index, dtype=np.int64)),
+        malignant=model.malignant,
+        elasticity_kpa=np.round(elasticity, decimals["elasticity_kpa"]),
+        strain_ratio=np.round(strain, decimals["strain_ratio"]),
+        age_years=np.round(age, decimals["age_years"]),
+        lesion_size_mm=np.round(size, decimals["lesion_size_mm"]),
+        density_cd=(uniforms[:, 1] < model.dense_probability).astype(float),
+        pattern=pattern.astype(np.int64),
+        elasticity_score=score.astype(np.int64),
+        reader1_score=np.where(off & (which == 1), score + step, score).astype(np.int64),
+        reader2_score=np.where(off & (which == 2), score + step, score).astype(np.int64),
+    )
+
+
+# ======================================================================================
+# Vectorised analyses
+# ======================================================================================
+
+
+def _ranks(x: np.ndarray) -> np.ndarray:
+    return stats.rankdata(x, axis=-1, method="average")
+
+
+def _auc_and_placements(x: np.ndarray, y: np.ndarray):
+    """AUCs ``(R,)`` and DeLong placements of cases ``(R, m)`` and controls ``(R, n0)``."""
+    cases, controls = x[:, y == 1], x[:, y == 0]
+    m, n0 = cases.shape[1], controls.shape[1]
+    ranks = _ranks(x)
+    case_place = (ranks[:, y == 1] - _ranks(cases)) / n0  # P(control < case) + ties / 2
+    control_place = (m - (ranks[:, y == 0] - _ranks(controls))) / m  # P(case > control) + ...
+    return case_place.mean(axis=1), case_place, control_place
+
+
+def _auc(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    m = int(y.sum())
+    n0 = y.size - m
+    ranks = _ranks(x)
+    return (ranks[:, y == 1].sum(axis=1) - m * (m + 1) / 2) / (m * n0)
+
+
+def _delong_paired(x1: np.ndarray, x2: np.ndarray, y: np.ndarray):
+    """Paired DeLong z and two-sided p of AUC(x1) - AUC(x2), per row."""
+    auc1, c1, d1 = _auc_and_placements(x1, y)
+    auc2, c2, d2 = _auc_and_placements(x2, y)
+
+    def cov_terms(a, b):
+        a = a - a.mean(axis=1, keepdims=True)
+        b = b - b.mean(axis=1, keepdims=True)
+        k = a.shape[1] - 1
+        return (a * a).sum(1) / k, (b * b).sum(1) / k, (a * b).sum(1) / k
+
+    s11, s22, s12 = cov_terms(c1, c2)
+    t11, t22, t12 = cov_terms(d1, d2)
+    m, n0 = c1.shape[1], d1.shape[1]
+    var = (s11 + s22 - 2 * s12) / m + (t11 + t22 - 2 * t12) / n0
+    se = np.sqrt(np.maximum(var, 0.0))
+    d = auc1 - auc2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(se > 0, d / se, np.where(d == 0, 0.0, np.copysign(np.inf, d)))
+    p = np.minimum(2 * special.ndtr(-np.abs(z)), 1.0)
+    return auc1, auc2, z, p
+
+
+def _spearman(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    ra = _ranks(a)
+    rb = _ranks(b)
+    ra -= ra.mean(axis=1, keepdims=True)
+    rb -= rb.mean(axis=1, keepdims=True)
+    return (ra * rb).sum(1) / np.sqrt((ra * ra).sum(1) * (rb * rb).sum(1))
+
+
+def _youden_observed_lowest(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Youden cutoff per row: observed values, positive if >= t, lowest cutoff on ties."""
+    m = int(y.sum())
+    n0 = y.size - m
+    order = np.argsort(x, axis=1, kind="stable")
+    xs = np.take_along_axis(x, order, axis=1)
+    case = y[order]
+    # cases and controls strictly below sorted position k
+    below_case = np.cumsum(case, axis=1) - case
+    below_all = np.arange(y.size)[None, :]
+    tp = m - below_case
+    tn = below_all - below_case
+    score = tp * n0 + tn * m  # = m n0 (J + 1), exact integers
+    new_run = np.ones_like(xs, dtype=bool)
+    new_run[:, 1:] = xs[:, 1:] != xs[:, :-1]
+    score = np.where(new_run, score, -1)  # a threshold is a run's first (lowest) position
+    best = np.argmax(score, axis=1)  # first maximum = lowest cutoff
+    return xs[np.arange(x.shape[0]), best]
+
+
+def _kappa(a: np.ndarray, b: np.ndarray, k: int = 5) -> np.ndarray:
+    """Unweighted Cohen's kappa per row of two ``(R, n)`` integer ratings 1..k."""
+    r, n = a.shape
+    cells = (np.arange(r)[:, None] * k * k + (a - 1) * k + (b - 1)).ravel()
+    table = np.bincount(cells, minlength=r * k * k).reshape(r, k, k) / n
+    p_o = np.trace(table, axis1=1, axis2=2)
+    p_e = (table.sum(axis=2) * table.sum(axis=1)).sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (p_o - p_e) / (1 - p_e)
+
+
+def _hosmer_lemeshow_p(y: np.ndarray, p: np.ndarray, groups: int = 10) -> np.ndarray:
+    """Hosmer-Lemeshow p per row, grouped as :func:`microcalc.logistic.hosmer_lemeshow`."""
+    r, n = p.shape
+    xs = np.sort(p, axis=1)
+    probs = np.minimum(np.arange(groups + 1) * (1.0 / groups), 1.0)
+    index = 1 + max(n - 1, 0) * probs  # R's quantile(type = 7)
+    lo = np.floor(index).astype(int)
+    hi = np.ceil(index).astype(int)
+    qs = xs[:, lo - 1].copy()
+    upper = xs[:, hi - 1]
+    h = index - lo
+    move = (index > lo)[None, :] & (upper != qs)
+    qs = np.where(move, (1 - h) * qs + h * upper, qs)
+    distinct = np.ones_like(qs, dtype=bool)
+    distinct[:, 1:] = qs[:, 1:] != qs[:, :-1]
+    n_breaks = distinct.sum(axis=1)
+    # searchsorted(unique breaks, p, "left") - 1, clipped to the intervals
+    below = ((qs[:, None, :] < p[:, :, None]) & distinct[:, None, :]).sum(axis=2)
+    code = np.clip(below - 1, 0, np.maximum(n_breaks - 2, 0)[:, None])
+    flat = (np.arange(r)[:, None] * groups + code).ravel()
+    yy = np.broadcast_to(y, p.shape).ravel().astype(float)
+    nk = np.bincount(flat, minlength=r * groups).reshape(r, groups)
+    o1 = np.bincount(flat, weights=yy, minlength=r * groups).reshape(r, groups)
+    e1 = np.bincount(flat, weights=p.ravel(), minlength=r * groups).reshape(r, groups)
+    used = nk > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = (o1 - e1) ** 2 / e1 + ((nk - o1) - (nk - e1)) ** 2 / (nk - e1)
+    # 0/0 (a group whose probabilities are all 0 or all 1) counts 0, as the library's sum
+    statistic = np.where(used & ~np.isnan(terms), terms, 0.0).sum(axis=1)
+    k = used.sum(axis=1)
+    out = np.full(r, np.nan)
+    ok = k >= 3
+    out[ok] = stats.chi2.sf(statistic[ok], k[ok] - 2)
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class BatchLogisticFit:
+    """Logistic regressions fitted to many data sets at once.
+
+    Attributes
+    ----------
+    coef : numpy.ndarray
+        ``(R, p)`` coefficients on the original scale (intercept first); NaN where
+        ``converged`` is False.
+    fitted : numpy.ndarray
+        ``(R, n)`` predicted probabilities (NaN where not converged).
+    converged : numpy.ndarray
+        ``(R,)`` True where the maximum-likelihood estimate exists and Newton-Raphson
+        converged.
+    separated : numpy.ndarray
+        ``(R,)`` True where the exact check of :func:`microcalc.logistic.detect_separation`
+        found (quasi-)complete separation.
+    iterations : numpy.ndarray
+        ``(R,)`` Newton iterations used.
+    """
+
+    coef: np.ndarray
+    fitted: np.ndarray
+    converged: np.ndarray
+    separated: np.ndarray
+    iterations: np.ndarray
+
+
+def _loglik_batch(eta: np.ndarray, y: np.ndarray) -> np.ndarray:
+    return (y * eta - np.logaddexp(0.0, eta)).sum(axis=1)
+
+
+def fit_logistic_batch(
+    X: np.ndarray, y: np.ndarray, *, max_iter: int = 100, tol: float = 1e-10
+) -> BatchLogisticFit:
+    """Maximum-likelihood logistic regression of ``y`` on ``X``, for R data sets at once.
+
+    Parameters
+    ----------
+    X : numpy.ndarray
+        ``(R, n, p)`` predictors *without* the intercept column (it is added).
+    y : numpy.ndarray
+        ``(n,)`` or ``(R, n)`` 0/1 outcomes.
+    max_iter : int, default 100
+        Newton-Raphson iterations before a data set counts as not converged.
+    tol : float, default 1e-10
+        Convergence when the largest step (standardised predictors) is below ``tol`` and the
+        largest score below ``tol * n`` (the rule of :func:`microcalc.logistic.fit_logistic`).
+
+    Returns
+    -------
+    BatchLogisticFit
+
+    Notes
+    -----
+    Predictors are centred and scaled per data set (better conditioning; the fit is
+    equivariant), then Newton-Raphson with step halving runs on every unconverged data set at
+    once, with ``numpy.linalg.solve`` on the ``(R, p, p)`` information matrices. The maximum
+    likelihood estimate does not exist under separation: the coefficients then diverge and the
+    iterations do not converge. Every data set that has not converged within ``max_iter`` is
+    checked exactly for separation with the linear program of Konis (2007)
+    (:func:`microcalc.logistic.detect_separation`); a separated data set gets NaN
+    coefficients, any other is refitted with :func:`microcalc.logistic.fit_logistic`.
+
+    References
+    ----------
+    Albert A, Anderson JA. Biometrika 1984;71:1-10.
+    Konis K. DPhil thesis, University of Oxford; 2007.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> x = rng.normal(size=(3, 200, 1))
+    >>> y = (rng.random((3, 200)) < special.expit(1.5 * x[..., 0])).astype(float)
+    >>> fit = fit_logistic_batch(x, y)
+    >>> fit.converged.tolist(), fit.coef.shape
+    ([True, True, True], (3, 2))
+    """
+    from microcalc import logistic  # late import: statsmodels is only needed here
+
+    X = np.asarray(X, dtype=float)
+    if X.ndim != 3:
+        raise ValueError(f"X must have shape (R, n, p), got {X.shape}")
+    r, n, p = X.shape
+    y = np.broadcast_to(np.asarray(y, dtype=float), (r, n))
+    mu = X.mean(axis=1, keepdims=True)
+    sd = X.std(axis=1, keepdims=True)
+    sd = np.where(sd > 0, sd, 1.0)
+    Z = np.concatenate([np.ones((r, n, 1)), (X - mu) / sd], axis=2)
+    beta = np.zeros((r, p + 1))
+    eta = np.zeros((r, n))
+    value = _loglik_batch(eta, y)
+    converged = np.zeros(r, dtype=bool)
+    failed = np.zeros(r, dtype=bool)
+    iterations = np.zeros(r, dtype=np.int64)
+    for _ in range(max_iter):
+        active = np.flatnonzero(~converged & ~failed)
+        if active.size == 0:
+            break
+        Za, ya, ba = Z[active], y[active], beta[active]
+        Zt = Za.transpose(0, 2, 1)
+        prob = special.expit(eta[active])
+        score = (Zt @ (ya - prob)[..., None])[..., 0]
+        info = (Zt * (prob * (1 - prob))[:, None, :]) @ Za
+        with np.errstate(all="ignore"):
+            try:
+                step = np.linalg.solve(info, score[..., None])[..., 0]
+            except np.linalg.LinAlgError:
+                step = np.full_like(score, np.nan)
+                for j in range(active.size):
+                    try:
+                        step[j] = np.linalg.solve(info[j], score[j])
+                    except np.linalg.LinAlgError:
+                        pass
+        bad = ~np.isfinite(step).all(axis=1)
+        failed[active[bad]] = True
+        step[bad] = 0.0
+        biggest = np.abs(step).max(axis=1)
+        step *= np.where(biggest > 5.0, 5.0 / np.maximum(biggest, 1e-300), 1.0)[:, None]
+        trial = ba + step
+        t_eta = (Za @ trial[..., None])[..., 0]
+        t_value = _loglik_batch(t_eta, ya)
+        for _ in range(30):  # step halving where the log-likelihood fell
+            worse = t_value < value[active] - 1e-12 * np.abs(value[active])
+            if not worse.any():
+                break
+            step[worse] /= 2
+            trial[worse] = ba[worse] + step[worse]
+            t_eta[worse] = (Za[worse] @ trial[worse][..., None])[..., 0]
+            t_value[worse] = _loglik_batch(t_eta[worse], ya[worse])
+        beta[active], eta[active], value[active] = trial, t_eta, t_value
+        iterations[active] += 1
+        t_score = (Zt @ (ya - special.expit(t_eta))[..., None])[..., 0]
+        done = (np.abs(step).max(axis=1) < tol) & (np.abs(t_score).max(axis=1) < tol * max(1, n))
+        converged[active[done & ~bad]] = True
+    # back to the original scale
+    slopes = beta[:, 1:] / sd[:, 0, :]
+    intercept = beta[:, :1] - (slopes * mu[:, 0, :]).sum(axis=1, keepdims=True)
+    coef = np.concatenate([intercept, slopes], axis=1)
+    fitted = special.expit(eta)
+    separated = np.zeros(r, dtype=bool)
+    names = [f"x{j + 1}" for j in range(p)]
+    for i in np.flatnonzero(~converged):
+        table = pd.DataFrame(X[i], columns=names).assign(outcome=y[i])
+        check = logistic.detect_separation(table, predictors=names, outcome="outcome")
+        if check.separated:
+            separated[i] = True
+            continue
+        with warnings.catch_warnings():  # an existing MLE that Newton did not reach
+            warnings.simplefilter("ignore", RuntimeWarning)
+            fit = logistic.fit_logistic(table, predictors=names, outcome="outcome", profile=False)
+        if fit.converged:
+            coef[i] = fit.coefficients["coef"].to_numpy()
+            fitted[i] = fit.fitted
+            converged[i] = True
+    coef[~converged] = np.nan
+    fitted[~converged] = np.nan
+    return BatchLogisticFit(
+        coef=coef,
+        fitted=fitted,
+        converged=converged,
+        separated=separated,
+        iterations=iterations,
+    )
+
+
+def _predictor_stack(reps: Replicates, names: Sequence[str]) -> np.ndarray:
+    return np.stack([getattr(reps, name) for name in names], axis=2)
+
+
+def analyse_replicates(reps: Replicates) -> pd.DataFrame:
+    """Every headline number of each replicate study, vectorised across replicates.
+
+    Parameters
+    ----------
+    reps : Replicates
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per replicate, columns :data:`COLUMNS`:
+
+        * ``auc_elasticity``, ``auc_strain_ratio``: Mann-Whitney AUCs (ties count one half);
+        * ``auc_combined``: AUC of the fitted probability of the two-marker logistic model
+          (elasticity + strain ratio), fitted and evaluated on the same replicate as the paper
+          does;
+        * ``delong_z``, ``delong_p``: paired DeLong test of combined minus elasticity,
+          two-sided;
+        * ``youden_cutoff_kpa``: Youden-optimal Emean cutoff (observed values, positive if
+          ``>= t``, lowest cutoff on ties);
+        * ``sensitivity_62``, ``specificity_62``, ``accuracy_62``: percent at the published
+          cutoff;
+        * ``or_*``: odds ratios per unit of the five-predictor model of Table 3 (age, size,
+          density C/D, elasticity, strain ratio);
+        * ``hl_p``: Hosmer-Lemeshow p (g = 10) of the two-marker model;
+        * ``kappa_score``: unweighted Cohen's kappa of the readers' 1-5 scores;
+        * ``spearman_*``: Spearman's rho, both groups pooled;
+        * ``converged``: both logistic fits exist (no separation) and converged. Where not,
+          the numbers that depend on a failed fit are NaN.
+
+    Examples
+    --------
+    >>> reps = draw_replicates(replicate_model(), replicate_seeds(3, 4))
+    >>> analyse_replicates(reps)[["auc_elasticity", "converged"]].shape
+    (4, 2)
+    """
+    y = reps.malignant
+    e = reps.elasticity_kpa
+    multi = fit_logistic_batch(_predictor_stack(reps, MULTIVARIABLE), y)
+    two = fit_logistic_batch(_predictor_stack(reps, TWO_MARKER), y)
+    combined = np.where(two.converged[:, None], two.fitted, 0.0)
+    auc_c, auc_e, z, p = _delong_paired(combined, e, y)
+    auc_c = np.where(two.converged, auc_c, np.nan)
+    z = np.where(two.converged, z, np.nan)
+    p = np.where(two.converged, p, np.nan)
+    hl = np.full(len(reps), np.nan)
+    if two.converged.any():
+        hl[two.converged] = _hosmer_lemeshow_p(y, two.fitted[two.converged])
+    call = e >= 62.0
+    sens = 100 * call[:, y == 1].mean(axis=1)
+    spec = 100 * (~call[:, y == 0]).mean(axis=1)
+    acc = 100 * (call == (y == 1)).mean(axis=1)
+    out = {
+        "replicate": reps.index.astype(np.int64),
+        "auc_elasticity": auc_e,
+        "auc_strain_ratio": _auc(reps.strain_ratio, y),
+        "auc_combined": auc_c,
+        "delong_z": z,
+        "delong_p": p,
+        "youden_cutoff_kpa": _youden_observed_lowest(e, y),
+        "sensitivity_62": sens,
+        "specificity_62": spec,
+        "accuracy_62": acc,
+    }
+    odds = np.exp(multi.coef[:, 1:])
+    for j, name in enumerate(MULTIVARIABLE):
+        out[_OR_COLUMNS[name]] = odds[:, j]
+    out["hl_p"] = hl
+    out["kappa_score"] = _kappa(reps.reader1_score, reps.reader2_score)
+    out["spearman_elasticity_strain_ratio"] = _spearman(e, reps.strain_ratio)
+    out["spearman_elasticity_lesion_size"] = _spearman(e, reps.lesion_size_mm)
+    out["converged"] = multi.converged & two.converged
+    return pd.DataFrame({column: out[column] for column in COLUMNS})
+
+
+def analyse_replicates_reference(reps: Replicates) -> pd.DataFrame:
+    """The same numbers as :func:`analyse_replicates`, one replicate at a time with library calls.
+
+    The straightforward path, kept as the oracle of the tests and the baseline of the
+    benchmark: :func:`microcalc.logistic.fit_logistic` (statsmodels GLM, exact separation
+    check) for both models, :func:`microcalc.roc.auc_delong`, :func:`microcalc.roc.delong_test`,
+    :func:`microcalc.roc.youden_cutoff` (``convention="observed", ties="lowest"``),
+    :func:`microcalc.logistic.hosmer_lemeshow`, :func:`microcalc.agreement.cohen_kappa` and
+    ``scipy.stats.spearmanr``.
+
+    Examples
+    --------
+    >>> reps = draw_replicates(replicate_model(), replicate_seeds(3, 1))
+    >>> float(analyse_replicates_reference(reps)["kappa_score"].round(6).iloc[0]) == float(
+    ...     analyse_replicates(reps)["kappa_score"].round(6).iloc[0])
+    True
+    """
+    from microcalc import agreement, logistic, roc
+
+    rows = []
+    for row in range(len(reps)):
+        table = reps.lesions(row)
+        y = table["malignant"].to_numpy()
+        e = table["elasticity_kpa"].to_numpy()
+        out = {c: math.nan for c in COLUMNS}
+        out["replicate"] = int(reps.index[row])
+        fits = {}
+        for label, predictors in (("multi", MULTIVARIABLE), ("two", TWO_MARKER)):
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", RuntimeWarning)
+                    fit = logistic.fit_logistic(table, predictors=predictors, profile=False)
+                fits[label] = fit if fit.converged else None
+            except ValueError:  # separation: the MLE does not exist
+                fits[label] = None
+        out["auc_elasticity"] = roc.auc_delong(y, e).estimate
+        out["auc_strain_ratio"] = roc.auc_delong(y, table["strain_ratio"]).estimate
+        if fits["two"] is not None:
+            combined = fits["two"].fitted
+            test = roc.delong_test(y, combined, e, names=("combined", "elasticity"))
+            out["auc_combined"] = roc.auc_delong(y, combined).estimate
+            out["delong_z"], out["delong_p"] = test.z, test.p_value
+            try:
+                out["hl_p"] = logistic.hosmer_lemeshow(y, combined, groups=10).p_value
+            except ValueError:
+                pass
+        out["youden_cutoff_kpa"] = roc.youden_cutoff(
+            y, e, convention="observed", ties="lowest"
+        ).cutoff
+        call = e >= 62.0
+        out["sensitivity_62"] = 100 * call[y == 1].mean()
+        out["specificity_62"] = 100 * (~call[y == 0]).mean()
+        out["accuracy_62"] = 100 * (call == (y == 1)).mean()
+        if fits["multi"] is not None:
+            odds = fits["multi"].coefficients.set_index("term")["odds_ratio"]
+            for name in MULTIVARIABLE:
+                out[_OR_COLUMNS[name]] = float(odds[name])
+        out["kappa_score"] = agreement.cohen_kappa(
+            table["reader1_score"], table["reader2_score"], categories=range(1, 6)
+        ).estimate
+        out["spearman_elasticity_strain_ratio"] = stats.spearmanr(
+            e, table["strain_ratio"]
+        ).statistic
+        out["spearman_elasticity_lesion_size"] = stats.spearmanr(
+            e, table["lesion_size_mm"]
+        ).statistic
+        out["converged"] = fits["multi"] is not None and fits["two"] is not None
+        rows.append(out)
+    frame = pd.DataFrame(rows).loc[:, list(COLUMNS)]
+    frame["replicate"] = frame["replicate"].astype(np.int64)
+    frame["converged"] = frame["converged"].astype(bool)
+    return frame
+
+
+# ======================================================================================
+# Running many replicates
+# ======================================================================================
+
+
+def _run_chunk(model: ReplicateModel, seeds, start: int) -> pd.DataFrame:
+    index = np.arange(start, start + len(seeds))
+    return analyse_replicates(draw_replicates(model, seeds, index=index))
+
+
+def run_replicates(
+    n_replicates: int,
+    *,
+    seed: int = cohort.DEFAULT_SEED,
+    config: cohort.CohortConfig | None = None,
+    jobs: int = 1,
+    chunk_size: int = CHUNK_SIZE,
+    progress: bool = False,
+) -> pd.DataFrame:
+    """Run ``n_replicates`` replicate studies and collect their headline numbers.
+
+    Parameters
+    ----------
+    n_replicates : int
+        Number of replicate studies.
+    seed : int, default 2025
+        Root seed; replicate ``i`` uses child ``i`` of ``SeedSequence(seed).spawn``.
+    config : CohortConfig, optional
+        Default ``cohort.default_config(match_published=False)``.
+    jobs : int, default 1
+        Worker processes (joblib, loky backend). The result does not depend on it.
+    chunk_size : int, default 100
+        Replicates analysed together. Chunks are always ``[0, c), [c, 2c), ...`` whatever
+        ``jobs`` is, so each replicate is computed in the same array layout.
+    progress : bool, default False
+        Show a tqdm progress bar over chunks (on standard error).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per replicate, columns :data:`COLUMNS` (see :func:`analyse_replicates`).
+
+    Examples
+    --------
+    >>> results = run_replicates(5, seed=1)
+    >>> results["replicate"].tolist()
+    [0, 1, 2, 3, 4]
+    """
+    from joblib import Parallel, delayed
+    from tqdm import tqdm
+
+    for name, value in (("jobs", jobs), ("chunk_size", chunk_size)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    seeds = replicate_seeds(seed, n_replicates)
+    model = replicate_model(config)
+    starts = range(0, len(seeds), chunk_size)
+    tasks = (delayed(_run_chunk)(model, seeds[s : s + chunk_size], s) for s in starts)
+    with tqdm(
+        total=len(starts), disable=not progress, unit="chunk", desc="replicate studies"
+    ) as bar:
+        parts = []
+        if jobs == 1:
+            for s in starts:
+                parts.append(_run_chunk(model, seeds[s : s + chunk_size], s))
+                bar.update()
+        else:
+            runner = Parallel(n_jobs=int(jobs), backend="loky", return_as="generator")
+            for part in runner(tasks):
+                parts.append(part)
+                bar.update()
+    return pd.concat(parts, ignore_index=True)
+
+
+def run_replicates_reference(
+    n_replicates: int,
+    *,
+    seed: int = cohort.DEFAULT_SEED,
+    config: cohort.CohortConfig | None = None,
+) -> pd.DataFrame:
+    """The straightforward loop: the same replicates as :func:`run_replicates`, library calls.
+
+    Examples
+    --------
+    >>> run_replicates_reference(2, seed=1)["replicate"].tolist()
+    [0, 1]
+    """
+    reps = draw_replicates(replicate_model(config), replicate_seeds(seed, n_replicates))
+    return analyse_replicates_reference(reps)
+
+
+# ======================================================================================
+# Summaries for the chapter
+# ======================================================================================
+
+
+def replicate_summary(
+    results: pd.DataFrame,
+    published: dict[str, float] | None = None,
+    *,
+    columns: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Sampling distribution of each headline number: centre, spread, 95% range.
+
+    Parameters
+    ----------
+    results : pandas.DataFrame
+        Output of :func:`run_replicates` (or :func:`read_results`).
+    published : dict, optional
+        Published value per column; adds ``published``, ``published_quantile`` (share of
+        replicates below the published value) and ``inside`` (published value within the
+        2.5-97.5% range).
+    columns : sequence of str, optional
+        Default: every numeric headline column present in ``results``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by column: ``n`` (replicates with a value), ``mean``, ``sd``, ``q025``,
+        ``median``, ``q975``, and the published columns when given.
+
+    Examples
+    --------
+    >>> results = pd.DataFrame({"auc_elasticity": [0.95, 0.96, 0.97, 0.98]})
+    >>> replicate_summary(results, {"auc_elasticity": 0.96})["inside"].tolist()
+    [True]
+    """
+    if columns is None:
+        columns = [c for c in COLUMNS if c not in ("replicate", "converged") and c in results]
+    columns = list(columns)
+    rows = []
+    for column in columns:
+        if column not in results:
+            raise ValueError(f"results has no column {column!r}")
+        x = results[column].to_numpy(dtype=float)
+        x = x[np.isfinite(x)]
+        row = {
+            "n": int(x.size),
+            "mean": float(x.mean()) if x.size else math.nan,
+            "sd": float(x.std(ddof=1)) if x.size > 1 else math.nan,
+            "q025": float(np.quantile(x, 0.025)) if x.size else math.nan,
+            "median": float(np.median(x)) if x.size else math.nan,
+            "q975": float(np.quantile(x, 0.975)) if x.size else math.nan,
+        }
+        if published is not None and column in published:
+            value = float(published[column])
+            row["published"] = value
+            row["published_quantile"] = float(np.mean(x < value)) if x.size else math.nan
+            row["inside"] = bool(row["q025"] <= value <= row["q975"])
+        rows.append(row)
+    return pd.DataFrame(rows, index=pd.Index(columns, name="quantity"))
+
+
+@dataclass(frozen=True)
+class ShareEstimate:
+    """A share of replicate studies with its Monte Carlo standard error.
+
+    Attributes
+    ----------
+    share : float
+        Proportion of replicates where the event happened.
+    se : float
+        Monte Carlo standard error, ``sqrt(share (1 - share) / n)``.
+    ci_low, ci_high : float
+        Wilson 95% interval of the share (Monte Carlo uncertainty only).
+    count, n : int
+    """
+
+    share: float
+    se: float
+    ci_low: float
+    ci_high: float
+    count: int
+    n: int
+
+
+def share_test(event) -> ShareEstimate:
+    """Share of replicates where ``event`` is True, with its Monte Carlo error.
+
+    Used for the power of a test (``results.delong_p < 0.05``) or how often a cutoff lands near
+    a value (``(results.youden_cutoff_kpa - 62).abs() <= 5``). Missing values (NaN) are
+    dropped when ``event`` is a float array; pass a boolean array.
+
+    Examples
+    --------
+    >>> res = share_test([True, False, True, True])
+    >>> res.share, res.count, res.n
+    (0.75, 3, 4)
+    """
+    x = np.asarray(event)
+    if x.dtype != bool:
+        raise TypeError(f"event must be a boolean array, got dtype {x.dtype}")
+    n = int(x.size)
+    if n == 0:
+        raise ValueError("event is empty")
+    count = int(x.sum())
+    share = count / n
+    z = float(stats.norm.ppf(0.975))
+    centre = (share + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(share * (1 - share) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return ShareEstimate(
+        share=share,
+        se=math.sqrt(share * (1 - share) / n),
+        ci_low=max(0.0, centre - half),
+        ci_high=min(1.0, centre + half),
+        count=count,
+        n=n,
+    )
+
+
+def binormal_delong_power(
+    auc1: float,
+    auc2: float,
+    correlation: float,
+    *,
+    n_cases: int = 150,
+    n_controls: int = 150,
+    alpha: float = 0.05,
+    n_sim: int = 2000,
+    seed: int = 0,
+) -> ShareEstimate:
+    """Simulated power of the paired DeLong test for two given AUCs (binormal model).
+
+    Both markers are normal with unit variance in each group; marker j is shifted by
+    ``sqrt(2) * Phi^-1(auc_j)`` in the cases, so that its AUC is ``auc_j``, and the two
+    markers have correlation ``correlation`` within each group. The paired DeLong test
+    (two-sided) is run on each of ``n_sim`` simulated studies, all at once.
+
+    Parameters
+    ----------
+    auc1, auc2 : float
+        AUCs of the two markers, in (0.5, 1).
+    correlation : float
+        Within-group correlation of the two markers, in (-1, 1).
+    n_cases, n_controls : int, default 150
+    alpha : float, default 0.05
+    n_sim : int, default 2000
+    seed : int, default 0
+
+    Returns
+    -------
+    ShareEstimate
+        Share of simulated studies with p < alpha.
+
+    Notes
+    -----
+    A model of two *fixed* markers. The paper's combined score is a logistic model fitted on
+    the same women, whose AUC is optimistic; this function ignores that, so it shows how the
+    power depends on the AUCs and their correlation rather than reproducing the study.
+
+    References
+    ----------
+    DeLong ER, DeLong DM, Clarke-Pearson DL. Biometrics 1988;44:837-845.
+    Obuchowski NA. Radiology 1998 (sample size for ROC studies).
+
+    Examples
+    --------
+    >>> res = binormal_delong_power(0.95, 0.95, 0.8, n_sim=400, seed=1)
+    >>> res.share < 0.15
+    True
+    """
+    for name, value in (("auc1", auc1), ("auc2", auc2)):
+        if not (isinstance(value, (int, float)) and 0.5 < value < 1):
+            raise ValueError(f"{name} must lie in (0.5, 1), got {value!r}")
+    if not (isinstance(correlation, (int, float)) and -1 < correlation < 1):
+        raise ValueError(f"correlation must lie in (-1, 1), got {correlation!r}")
+    for name, value in (("n_cases", n_cases), ("n_controls", n_controls), ("n_sim", n_sim)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 2:
+            raise ValueError(f"{name} must be an integer of at least 2, got {value!r}")
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha must lie in (0, 1), got {alpha!r}")
+    rng = np.random.default_rng(seed)
+    n = n_cases + n_controls
+    y = np.repeat([1, 0], [n_cases, n_controls])
+    shift = math.sqrt(2) * stats.norm.ppf([auc1, auc2])
+    a = rng.standard_normal((n_sim, n))
+    b = correlation * a + math.sqrt(1 - correlation**2) * rng.standard_normal((n_sim, n))
+    x1 = a + shift[0] * y
+    x2 = b + shift[1] * y
+    _, _, _, p = _delong_paired(x1, x2, y)
+    return share_test(p < alpha)
+
+
+# ======================================================================================
+# Stored results
+# ======================================================================================
+
+
+def _versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for package in ("microcalc", "numpy", "scipy", "pandas", "statsmodels", "joblib"):
+        try:
+            out[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:  # pragma: no cover
+            out[package] = "unknown"
+    return out
+
+
+def results_csv_bytes(results: pd.DataFrame) -> bytes:
+    """The exact bytes of ``montecarlo.csv.gz``: fixed float format, gzip with mtime 0.
+
+    Examples
+    --------
+    >>> frame = run_replicates(2, seed=1)
+    >>> results_csv_bytes(frame) == results_csv_bytes(frame)
+    True
+    """
+    missing = [c for c in COLUMNS if c not in results]
+    if missing:
+        raise ValueError(f"results lacks the columns {missing}")
+    frame = results.loc[:, list(COLUMNS)].copy()
+    frame["converged"] = frame["converged"].map({True: "true", False: "false"})
+    text = frame.to_csv(index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
+    buffer = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=0, compresslevel=9) as gz:
+        gz.write(text.encode("utf-8"))
+    return buffer.getvalue()
+
+
+def results_metadata(results: pd.DataFrame, *, seed: int, chunk_size: int = CHUNK_SIZE) -> dict:
+    """What ``montecarlo.json`` records: seed, replicate count, model, package versions."""
+    return {
+        "description": "Replicate studies of the cohort model (unmatched mode); one row per "
+        "replicate in montecarlo.csv.gz. Written by `python -m microcalc montecarlo`.",
+        "seed": int(seed),
+        "n_replicates": len(results),
+        "seeding": "replicate i uses numpy.random.SeedSequence(seed).spawn(n_replicates)[i]",
+        "chunk_size": int(chunk_size),
+        "config": "microcalc.cohort.default_config(match_published=False)",
+        "n_converged": int(results["converged"].sum()),
+        "columns": list(COLUMNS),
+        "float_format": FLOAT_FORMAT,
+        "versions": _versions(),
+    }
+
+
+def write_results(
+    results: pd.DataFrame,
+    out_dir: str | os.PathLike,
+    *,
+    seed: int,
+    chunk_size: int = CHUNK_SIZE,
+    force: bool = False,
+) -> list[Path]:
+    """Write ``montecarlo.csv.gz`` and ``montecarlo.json`` atomically.
+
+    Parameters
+    ----------
+    results : pandas.DataFrame
+        Output of :func:`run_replicates`.
+    out_dir : path
+        Created if missing.
+    seed : int
+        The root seed the results were run with (recorded).
+    chunk_size : int
+        Recorded.
+    force : bool, default False
+        Overwrite existing files; otherwise ``FileExistsError``.
+
+    Returns
+    -------
+    list of Path
+    """
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"out must be a directory, but {str(out)!r} is a file")
+    payload = {
+        CSV_NAME: results_csv_bytes(results),
+        JSON_NAME: (
+            json.dumps(
+                results_metadata(results, seed=seed, chunk_size=chunk_size),
+                indent=2,
+                sort_keys=True,
+            )
+            + "\n"
+        ).encode("utf-8"),
+    }
+    targets = [out / name for name in payload]
+    existing = [str(p) for p in targets if p.exists()]
+    if existing and not force:
+        raise FileExistsError(f"{', '.join(existing)} exist(s); pass --force to overwrite")
+    out.mkdir(parents=True, exist_ok=True)
+    temporary = []
+    try:
+        for name, data in payload.items():
+            handle, path = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out)
+            temporary.append(path)
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+        for path, target in zip(temporary, targets, strict=True):
+            os.chmod(path, 0o644)
+            os.replace(path, target)
+    finally:
+        for path in temporary:
+            if os.path.exists(path):
+                os.unlink(path)
+    return targets
+
+
+def read_results(data_dir: str | os.PathLike) -> tuple[pd.DataFrame, dict]:
+    """Read stored results and their metadata from a folder.
+
+    Returns
+    -------
+    (pandas.DataFrame, dict)
+        The table (``converged`` as bool) and the parsed ``montecarlo.json``.
+    """
+    folder = Path(data_dir)
+    frame = pd.read_csv(folder / CSV_NAME, dtype={"converged": str})
+    frame["converged"] = frame["converged"].map({"true": True, "false": False}).astype(bool)
+    with open(folder / JSON_NAME, encoding="utf-8") as stream:
+        meta = json.load(stream)
+    return frame, meta
