@@ -23,8 +23,10 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --disable-pip-version-check --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
+# `make book DATA=path/to/lesions.csv` rebuilds every chapter on another lesion table.
 book: $(STAMP)
-	@set -o pipefail; $(BIN)/jupyter-book build . $(JB_FLAGS) || \
+	@set -o pipefail; $(if $(DATA),MICROCALC_LESIONS="$(abspath $(DATA))") \
+		$(BIN)/jupyter-book build . $(JB_FLAGS) || \
 		{ echo "book build failed; notebook tracebacks:" >&2; cat _build/html/reports/*.err.log 2>/dev/null >&2; exit 1; }
 	@echo "The book is in _build/html/index.html"
 

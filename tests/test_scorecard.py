@@ -78,3 +78,30 @@ def test_qualified_values_use_their_bound():
 def test_level_must_be_a_probability():
     with pytest.raises(ValueError, match="level"):
         scorecard.scorecard({}, level=1.5)
+
+
+def test_cli_prints_json_and_csv_for_every_published_number(root):
+    import json
+    import subprocess
+    import sys
+
+    def run(*args):
+        return subprocess.run(
+            [sys.executable, "-m", "microcalc", "scorecard", *args],
+            capture_output=True,
+            text=True,
+            cwd=root,
+        )
+
+    as_json = run("--json")
+    assert as_json.returncode == 0, as_json.stderr
+    records = json.loads(as_json.stdout)
+    assert len(records) == len(paper.all_values())
+    assert {r["verdict"] for r in records} <= set(scorecard.VERDICTS)
+    assert all(r["verdict"] for r in records)
+    as_csv = run("--csv")
+    assert as_csv.returncode == 0
+    assert as_csv.stdout.splitlines()[0].startswith("key,description,location,published")
+    missing = run("--json", "--lesions", "no/such/file.csv")
+    assert missing.returncode == 2 and missing.stderr.startswith("error: ")
+    assert missing.stdout == ""

@@ -60,7 +60,39 @@ def _build_parser() -> _Parser:
         help="draw from the model without matching the published summaries exactly",
     )
     _add_montecarlo(commands)
+    _add_scorecard(commands)
     return parser
+
+
+def _add_scorecard(commands) -> None:
+    card = commands.add_parser(
+        "scorecard",
+        help="print every published number with this book's value and a verdict",
+        description="Print the reproduction scorecard: every published number, the value on "
+        "the cohort, the range over replicate studies, the audit and the verdict.",
+    )
+    form = card.add_mutually_exclusive_group(required=True)
+    form.add_argument("--json", action="store_true", help="JSON records, for machines")
+    form.add_argument("--csv", action="store_true", help="CSV, for spreadsheets")
+    card.add_argument(
+        "--lesions", default="data/lesions.csv", help="lesion table (default data/lesions.csv)"
+    )
+    card.add_argument(
+        "--data-dir",
+        default=None,
+        help="folder of the stored Monte Carlo results (default: the lesions' folder)",
+    )
+
+
+def _scorecard(args) -> int:
+    from microcalc import scorecard
+
+    card = scorecard.build_scorecard(args.lesions, data_dir=args.data_dir)
+    if args.json:
+        sys.stdout.write(card.to_json(orient="records", indent=1, double_precision=10) + "\n")
+    else:
+        sys.stdout.write(card.to_csv(index=False, lineterminator="\n", float_format="%.10g"))
+    return 0
 
 
 def _positive(name: str):
@@ -150,6 +182,8 @@ def main(argv: list[str] | None = None) -> int:
             return _simulate(args)
         if args.command == "montecarlo":
             return _montecarlo(args)
+        if args.command == "scorecard":
+            return _scorecard(args)
         raise _UsageError(f"unknown command {args.command!r}")  # pragma: no cover
     except (_UsageError, ValueError, TypeError, FileExistsError, OSError) as error:
         message = str(error).replace("\n", " ")

@@ -28,14 +28,23 @@ Bossuyt PM et al. STARD 2015. BMJ 2015;351:h5527.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Mapping
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from microcalc import accuracy, agreement, compare, logistic, paper, roc
+from microcalc import accuracy, agreement, compare, logistic, montecarlo, paper, roc
 
-__all__ = ["MONTECARLO_COLUMNS", "VERDICTS", "reproduce", "scorecard", "verdict_counts"]
+__all__ = [
+    "MONTECARLO_COLUMNS",
+    "VERDICTS",
+    "build_scorecard",
+    "reproduce",
+    "scorecard",
+    "verdict_counts",
+]
 
 VERDICTS = (
     "reproduced",
@@ -46,24 +55,9 @@ VERDICTS = (
     "design input",
 )
 
-#: published key -> column of the Monte Carlo results
+#: published key -> column of the Monte Carlo results (the inverse of montecarlo.PUBLISHED_KEYS)
 MONTECARLO_COLUMNS: Mapping[str, str] = {
-    "roc.auc.elasticity": "auc_elasticity",
-    "roc.auc.combined": "auc_combined",
-    "roc.delong.p_value": "delong_p",
-    "roc.cutoff_kpa": "youden_cutoff_kpa",
-    "roc.sensitivity": "sensitivity_62",
-    "roc.specificity": "specificity_62",
-    "roc.accuracy": "accuracy_62",
-    "table3.elasticity_kpa.odds_ratio": "or_elasticity",
-    "table3.strain_ratio.odds_ratio": "or_strain_ratio",
-    "table3.age_years.odds_ratio": "or_age",
-    "table3.lesion_size_mm.odds_ratio": "or_size",
-    "table3.dense_breast.odds_ratio": "or_dense",
-    "table3.hosmer_lemeshow.p_value": "hl_p",
-    "agreement.kappa": "kappa_score",
-    "text.spearman.elasticity_strain_ratio": "spearman_elasticity_strain_ratio",
-    "text.spearman.elasticity_lesion_size": "spearman_elasticity_lesion_size",
+    key: column for column, key in montecarlo.PUBLISHED_KEYS.items()
 }
 
 _DESIGN_PREFIXES = (
@@ -191,13 +185,18 @@ def _agrees(published: paper.PublishedValue, value: float) -> bool:
 
 
 def _audit_by_key(audit: pd.DataFrame | None) -> dict[str, tuple[str, str]]:
-    """Published key -> (worst audit verdict, its reason)."""
+    """Published key -> (worst audit verdict, its reason).
+
+    A check's verdict is attached to the numbers it *tests* (column ``tested_keys``), not to
+    every number it uses: a wrong p-value does not make the means it was computed from wrong.
+    """
     if audit is None or audit.empty:
         return {}
+    column = "tested_keys" if "tested_keys" in audit else "paper_keys"
     rank = {"inconsistent": 2, "consistent": 1, "cannot tell": 0}
     found: dict[str, tuple[str, str]] = {}
     for _, row in audit.iterrows():
-        for key in str(row["paper_keys"]).split(";"):
+        for key in str(row[column]).split(";"):
             key = key.strip()
             previous = found.get(key)
             if previous is None or rank.get(row["verdict"], 0) > rank.get(previous[0], 0):
@@ -285,3 +284,42 @@ def scorecard(
 def verdict_counts(card: pd.DataFrame) -> pd.Series:
     """Number of published values per verdict, in the order of :data:`VERDICTS`."""
     return card["verdict"].value_counts().reindex(list(VERDICTS), fill_value=0)
+
+
+def build_scorecard(
+    lesions_csv: str | os.PathLike,
+    *,
+    data_dir: str | os.PathLike | None = None,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """The full scorecard from files: a lesion table, the stored Monte Carlo and the audit.
+
+    Parameters
+    ----------
+    lesions_csv : path
+        A ``lesions.csv`` of the data dictionary.
+    data_dir : path, optional
+        Folder with ``montecarlo.csv.gz`` and ``montecarlo.json``; defaults to the folder of
+        ``lesions_csv``. Without them the replicate columns stay empty.
+    level : float, default 0.95
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`scorecard`.
+    """
+    from microcalc import audit, cohort
+
+    path = Path(lesions_csv)
+    if not path.is_file():
+        raise ValueError(f"lesions file {str(path)!r} does not exist")
+    folder = Path(data_dir) if data_dir is not None else path.parent
+    replicates = None
+    if (folder / montecarlo.CSV_NAME).is_file():
+        replicates, _ = montecarlo.read_results(folder)
+    return scorecard(
+        reproduce(cohort.read_cohort_csv(path)),
+        replicates=replicates,
+        audit=audit.audit_paper(),
+        level=level,
+    )
