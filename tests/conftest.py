@@ -56,8 +56,15 @@ def built_book(root, tmp_path_factory):
             if (html / "reports").exists()
             else ""
         )
+        warnings = [
+            line
+            for line in (result.stdout + result.stderr).splitlines()
+            if ("WARNING" in line or "ERROR" in line) and "IPKernelApp" not in line
+        ]
         pytest.fail(
-            f"book build failed\n{result.stdout[-6000:]}\n{result.stderr[-6000:]}\n{reports}"
+            "book build failed\n"
+            + "\n".join(warnings[:40])
+            + f"\n--- end of output ---\n{result.stderr[-4000:]}\n{reports}"
         )
     yield html
     shutil.rmtree(out, ignore_errors=True)
