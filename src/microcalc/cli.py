@@ -7,6 +7,7 @@ no command leaves a half-written file behind.
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 
 from microcalc import cohort
@@ -61,6 +62,7 @@ def _build_parser() -> _Parser:
     )
     _add_montecarlo(commands)
     _add_scorecard(commands)
+    _add_analyze(commands)
     return parser
 
 
@@ -82,6 +84,96 @@ def _add_scorecard(commands) -> None:
         default=None,
         help="folder of the stored Monte Carlo results (default: the lesions' folder)",
     )
+
+
+def _finite_float(name: str):
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"--{name} must be a number, got {text!r}") from None
+        if not math.isfinite(value) or value <= 0:
+            raise argparse.ArgumentTypeError(
+                f"--{name} must be a positive finite number, got {text!r}"
+            )
+        return value
+
+    return parse
+
+
+_ANALYZE_CUTOFF = 62.0  # = report.DEFAULT_CUTOFF; not imported, to keep start-up light
+
+
+def _add_analyze(commands) -> None:
+    from microcalc import tablecheck
+
+    analyze = commands.add_parser(
+        "analyze",
+        help="run the full analysis on your own lesion table and write a JSON report",
+        description="Check a lesion CSV against the data dictionary (data/README.md), run every "
+        "analysis its columns allow and write a JSON report; absent columns switch analyses off "
+        "and the report's 'skipped' list names them.",
+    )
+    analyze.add_argument("lesions", help="lesion table (CSV, comma-separated, UTF-8)")
+    analyze.add_argument(
+        "--json", action="store_true", required=True, help="write the report as JSON (required)"
+    )
+    analyze.add_argument("--out", default=None, help="output file (default: standard output)")
+    analyze.add_argument("--force", action="store_true", help="overwrite an existing --out file")
+    analyze.add_argument(
+        "--cutoff",
+        type=_finite_float("cutoff"),
+        default=_ANALYZE_CUTOFF,
+        help=f"elasticity cutoff in kPa, positive if >= cutoff (default {_ANALYZE_CUTOFF:g})",
+    )
+    analyze.add_argument(
+        "--max-bytes",
+        type=_positive("max-bytes"),
+        default=tablecheck.DEFAULT_MAX_BYTES,
+        help=f"refuse larger input files (default {tablecheck.DEFAULT_MAX_BYTES})",
+    )
+    analyze.add_argument(
+        "--max-rows",
+        type=_positive("max-rows"),
+        default=tablecheck.DEFAULT_MAX_ROWS,
+        help=f"refuse tables with more rows (default {tablecheck.DEFAULT_MAX_ROWS})",
+    )
+
+
+def _analyze(args) -> int:
+    import os
+    import tempfile
+    from pathlib import Path
+
+    from microcalc import report, tablecheck
+
+    out = Path(args.out) if args.out is not None else None
+    if out is not None:  # refuse before reading or analysing anything
+        if out.is_dir():
+            raise ValueError(f"--out {str(out)!r} is a directory; give a file name")
+        if not out.parent.is_dir():
+            raise ValueError(f"--out {str(out)!r}: folder {str(out.parent)!r} does not exist")
+        if Path(args.lesions).exists() and out.resolve() == Path(args.lesions).resolve():
+            raise ValueError(f"--out {str(out)!r} is the input table; refusing to overwrite it")
+        if out.exists() and not args.force:
+            raise FileExistsError(f"{str(out)!r} exists; pass --force to overwrite")
+    checked = tablecheck.read_lesion_table(
+        args.lesions, max_bytes=args.max_bytes, max_rows=args.max_rows
+    )
+    text = report.analyze(checked, cutoff=args.cutoff).to_json()
+    if out is None:
+        sys.stdout.write(text)
+        return 0
+    handle, temporary = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+        os.replace(temporary, out)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    print(f"wrote {out} ({checked.n_rows} participants)", file=sys.stderr)
+    return 0
 
 
 def _scorecard(args) -> int:
@@ -184,6 +276,8 @@ def main(argv: list[str] | None = None) -> int:
             return _montecarlo(args)
         if args.command == "scorecard":
             return _scorecard(args)
+        if args.command == "analyze":
+            return _analyze(args)
         raise _UsageError(f"unknown command {args.command!r}")  # pragma: no cover
     except (_UsageError, ValueError, TypeError, FileExistsError, OSError) as error:
         message = str(error).replace("\n", " ")

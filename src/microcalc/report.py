@@ -422,7 +422,10 @@ def _specs() -> tuple[AnalysisSpec, ...]:
         readers = (f"reader1_{measure}", f"reader2_{measure}")
         specs.append(
             AnalysisSpec(
-                f"agreement.icc.{measure}", readers, _icc(measure), f"ICCs of the readers' {measure}"
+                f"agreement.icc.{measure}",
+                readers,
+                _icc(measure),
+                f"ICCs of the readers' {measure}",
             )
         )
         specs.append(
@@ -504,7 +507,9 @@ def analyze(
     if isinstance(lesions, pd.DataFrame):
         lesions = check_lesion_table(lesions, min_per_class=min_per_class)
     if not isinstance(lesions, CheckedTable):
-        raise TypeError(f"lesions must be a CheckedTable or DataFrame, got {type(lesions).__name__}")
+        raise TypeError(
+            f"lesions must be a CheckedTable or DataFrame, got {type(lesions).__name__}"
+        )
     if isinstance(cutoff, bool) or not isinstance(cutoff, int | float) or not math.isfinite(cutoff):
         raise ValueError(f"cutoff must be a finite number, got {cutoff!r}")
     if cutoff <= 0:

@@ -58,6 +58,7 @@ MISSING_MARKERS = frozenset({"", "na", "n/a", "nan", "null", "none"})
 _MALIGNANT_HISTOLOGY = frozenset({"dcis", "invasive_carcinoma"})
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 _COMMA_DECIMAL = re.compile(r"^[+-]?\d+,\d+$")
+_RAGGED = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 _INFINITY = re.compile(r"^[+-]?(inf|infinity)$", re.IGNORECASE)
 
 
@@ -238,9 +239,7 @@ def _header(text: str, source: str) -> list[str]:
         if not name:
             raise _fail(f"{source}: header column {i + 1} has no name")
         if not name.isprintable():
-            raise _fail(
-                f"{source} is not a CSV table: header column {i + 1} holds {_show(name)}"
-            )
+            raise _fail(f"{source} is not a CSV table: header column {i + 1} holds {_show(name)}")
     seen: dict[str, int] = {}
     for i, name in enumerate(names):
         if name in seen:
@@ -267,6 +266,14 @@ def _parse(text: str, names: list[str], source: str, max_rows: int) -> pd.DataFr
         raise _fail(f"{source} has no header and no rows") from None
     except (pd.errors.ParserError, ValueError) as error:
         message = str(error).strip().splitlines()[-1]
+        fields = _RAGGED.search(message)
+        if fields:
+            expected, line, found = (int(g) for g in fields.groups())
+            raise _fail(
+                f"{source} is not a well-formed CSV table: line {line} of the file (row "
+                f"{line - 1}) has {found} fields but the header has {expected}; is there an "
+                "unquoted comma in a cell, such as a comma decimal (12,5)?"
+            ) from None
         raise _fail(f"{source} is not a well-formed CSV table: {message}") from None
     if len(frame) > max_rows:
         raise _fail(
@@ -387,9 +394,7 @@ def _check_column(
         return pd.Series(values, dtype="int64", name=column)
     if rule.kind == "integer":
         return pd.Series(values, dtype="Int64", name=column)
-    return pd.Series(
-        [np.nan if v is None else v for v in values], dtype="float64", name=column
-    )
+    return pd.Series([np.nan if v is None else v for v in values], dtype="float64", name=column)
 
 
 def check_lesion_table(
@@ -481,9 +486,7 @@ def check_lesion_table(
     for column in extra:
         table[column] = cells[column].to_numpy()
     present = tuple(c for c in RULES if c in names)
-    missing_counts = {
-        c: int(table[c].isna().sum()) for c in present if int(table[c].isna().sum())
-    }
+    missing_counts = {c: int(table[c].isna().sum()) for c in present if int(table[c].isna().sum())}
     return CheckedTable(
         table=table,
         source=source,
