@@ -22,7 +22,6 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
-import pingouin
 from scipy import stats
 from statsmodels.stats.inter_rater import cohens_kappa as _sm_cohens_kappa
 
@@ -729,6 +728,8 @@ def intraclass_correlations(ratings) -> pd.DataFrame:
             "rating": matrix.ravel(),
         }
     )
+    import pingouin  # imported here: it takes half a second and only the ICC needs it
+
     saved = dict(pingouin.options)
     try:
         pingouin.options["round"] = None
