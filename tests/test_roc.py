@@ -639,3 +639,24 @@ def test_stratified_errors_name_the_stratum_and_argument():
         roc.stratified_auc(y, {"x": x[:5]}, strata)
     with pytest.raises(ValueError, match="length mismatch"):
         roc.stratified_delong_test(y, x, x[:5], strata)
+
+
+def test_placements_batch_equals_delong_row_by_row():
+    rng = np.random.default_rng(11)
+    truth = np.r_[np.ones(23), np.zeros(31)].astype(int)
+    markers = np.round(rng.normal(size=(6, truth.size)) + truth, 1)  # rounding makes ties
+    batch = roc.placements_batch(truth, markers)
+    for row, auc_row, se_row in zip(markers, batch.auc, batch.se(), strict=True):
+        single = roc.auc_delong(truth, row)
+        assert auc_row == pytest.approx(single.estimate, rel=1e-12)
+        assert se_row == pytest.approx(single.se, rel=1e-12)
+        assert auc_row == pytest.approx(roc.auc(truth, row), rel=1e-12)
+
+
+def test_placements_batch_rejects_bad_shapes():
+    with pytest.raises(ValueError, match="shape"):
+        roc.placements_batch([0, 1, 1], [[0.1, 0.2]])
+    with pytest.raises(ValueError, match="one class"):
+        roc.placements_batch([1, 1], [[0.1, 0.2]])
+    with pytest.raises(ValueError, match="NaN"):
+        roc.placements_batch([0, 1], [[np.nan, 0.2]])

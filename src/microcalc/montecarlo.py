@@ -68,7 +68,7 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from microcalc import cohort
+from microcalc import cohort, roc
 
 __all__ = [
     "COLUMNS",
@@ -492,12 +492,8 @@ def _ranks(x: np.ndarray) -> np.ndarray:
 
 def _auc_and_placements(x: np.ndarray, y: np.ndarray):
     """AUCs ``(R,)`` and DeLong placements of cases ``(R, m)`` and controls ``(R, n0)``."""
-    cases, controls = x[:, y == 1], x[:, y == 0]
-    m, n0 = cases.shape[1], controls.shape[1]
-    ranks = _ranks(x)
-    case_place = (ranks[:, y == 1] - _ranks(cases)) / n0  # P(control < case) + ties / 2
-    control_place = (m - (ranks[:, y == 0] - _ranks(controls))) / m  # P(case > control) + ...
-    return case_place.mean(axis=1), case_place, control_place
+    batch = roc.placements_batch(y, x)
+    return batch.auc, batch.case, batch.control
 
 
 def _auc(x: np.ndarray, y: np.ndarray) -> np.ndarray:
