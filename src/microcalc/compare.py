@@ -22,6 +22,13 @@ import pandas as pd
 from scipy import special, stats
 from statsmodels.stats.diagnostic import lilliefors
 
+from microcalc.validation import (
+    category_column,
+    check_column,
+    check_table,
+    numeric_column,
+)
+
 __all__ = [
     "CATEGORICAL_COLUMNS",
     "VARIABLE_LABELS",
@@ -65,66 +72,6 @@ _FISHER_TABLE_LIMIT = 5_000_000  # tables enumerated before the exact test gives
 _FISHER_REL_ERR = 1 + 1e-7  # the same tolerance as R's fisher.test when comparing probabilities
 
 
-# --------------------------------------------------------------------------- table access
-def _check_table(lesions, name: str = "lesions") -> pd.DataFrame:
-    if not isinstance(lesions, pd.DataFrame):
-        raise TypeError(f"{name} must be a pandas DataFrame, got {type(lesions).__name__}")
-    if len(lesions) == 0:
-        raise ValueError(f"{name} has no rows")
-    return lesions
-
-
-def _check_column(lesions: pd.DataFrame, column, name: str = "lesions") -> None:
-    if not isinstance(column, str):
-        raise TypeError(f"column names must be strings, got {column!r}")
-    if column not in lesions.columns:
-        known = ", ".join(map(str, lesions.columns))
-        raise ValueError(f"{name} has no column {column!r}; its columns are: {known}")
-
-
-def _numeric_column(lesions: pd.DataFrame, column: str, name: str = "lesions") -> np.ndarray:
-    """Return a column as finite floats, or fail naming the column, the row and the value."""
-    _check_column(lesions, column, name)
-    series = lesions[column]
-    if pd.api.types.is_bool_dtype(series):
-        series = series.astype(float)
-    numbers = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    bad = np.flatnonzero(~np.isfinite(numbers))
-    if bad.size:
-        i = int(bad[0])
-        raise ValueError(
-            f"column {column!r} of {name} must hold finite numbers; row {series.index[i]!r} "
-            f"holds {series.iloc[i]!r} ({bad.size} bad value(s) in all)"
-        )
-    return numbers
-
-
-def _binary_column(lesions: pd.DataFrame, column: str, name: str = "lesions") -> np.ndarray:
-    """Return a 0/1 column as ``int8``, or fail naming the column, the row and the value."""
-    numbers = _numeric_column(lesions, column, name)
-    bad = np.flatnonzero((numbers != 0) & (numbers != 1))
-    if bad.size:
-        i = int(bad[0])
-        raise ValueError(
-            f"column {column!r} of {name} must be 0 or 1; row {lesions.index[i]!r} holds "
-            f"{lesions[column].iloc[i]!r}"
-        )
-    return numbers.astype(np.int8)
-
-
-def _category_column(lesions: pd.DataFrame, column: str, name: str = "lesions") -> np.ndarray:
-    """Return a column as an object array, refusing missing values (naming the row)."""
-    _check_column(lesions, column, name)
-    series = lesions[column]
-    missing = np.flatnonzero(series.isna().to_numpy())
-    if missing.size:
-        i = int(missing[0])
-        raise ValueError(
-            f"column {column!r} of {name} has a missing value in row {series.index[i]!r}"
-        )
-    return series.to_numpy(dtype=object)
-
-
 def _sort_levels(values: np.ndarray) -> list:
     levels = list(pd.unique(values))
     try:
@@ -135,7 +82,7 @@ def _sort_levels(values: np.ndarray) -> list:
 
 def _group_levels(lesions: pd.DataFrame, group: str) -> tuple[np.ndarray, list]:
     """Group values and their display order: 1 before 0 for a 0/1 column, else sorted."""
-    values = _category_column(lesions, group)
+    values = category_column(lesions, group)
     levels = _sort_levels(values)
     if len(levels) < 2:
         raise ValueError(
@@ -441,13 +388,13 @@ def compare_continuous(
     >>> compare_continuous(table, "age_years").test
     'student_t'
     """
-    lesions = _check_table(lesions)
+    lesions = check_table(lesions)
     method = _check_choice(method, "method", ("auto", "t", "rank"))
     variance = _check_choice(variance, "variance", ("auto", "equal", "unequal"))
     alpha = _check_alpha(alpha)
     if not 0 < level < 1:
         raise ValueError(f"level must be between 0 and 1, got {level!r}")
-    values = _numeric_column(lesions, variable)
+    values = numeric_column(lesions, variable)
     groups, levels = _group_levels(lesions, group)
     labels = _group_labels(group, levels, group_labels)
     samples = [values[groups == lv] for lv in levels]
@@ -679,11 +626,11 @@ def compare_categorical(
     >>> compare_categorical(table, "birads").test
     'fisher_exact'
     """
-    lesions = _check_table(lesions)
+    lesions = check_table(lesions)
     method = _check_choice(method, "method", ("auto", "chi_square", "fisher"))
     if not isinstance(correction, bool):
         raise TypeError(f"correction must be True or False, got {correction!r}")
-    values = _category_column(lesions, variable)
+    values = category_column(lesions, variable)
     groups, glevels = _group_levels(lesions, group)
     labels = _group_labels(group, glevels, group_labels)
     vlevels = _sort_levels(values)
@@ -913,12 +860,12 @@ def spearman_correlation(
     >>> round(spearman_correlation(table, "elasticity_kpa", "strain_ratio").estimate, 3)
     1.0
     """
-    lesions = _check_table(lesions)
+    lesions = check_table(lesions)
     ci_method = _check_choice(ci_method, "ci_method", ("bonett_wright", "fisher"))
     if not 0 < level < 1:
         raise ValueError(f"level must be between 0 and 1, got {level!r}")
-    a = _numeric_column(lesions, x)
-    b = _numeric_column(lesions, y)
+    a = numeric_column(lesions, x)
+    b = numeric_column(lesions, y)
     n = a.size
     if n < 4:
         raise ValueError(f"Spearman correlation needs at least 4 rows, got {n}")
@@ -1018,7 +965,7 @@ def summary_table(
     >>> list(t1.columns[:6])
     ['variable', 'label', 'level', 'summary', 'malignant', 'benign']
     """
-    lesions = _check_table(lesions)
+    lesions = check_table(lesions)
     if isinstance(variables, str) or not isinstance(variables, Sequence):
         raise TypeError("variables must be a list of column names")
     if len(variables) == 0:
@@ -1036,7 +983,7 @@ def summary_table(
 
     rows: list[dict] = []
     for variable in variables:
-        _check_column(lesions, variable)
+        check_column(lesions, variable)
         d = digits if isinstance(digits, int) else dict(digits).get(variable, 1)
         label = labels.get(variable, variable)
         is_categorical = variable in cat_set or not pd.api.types.is_numeric_dtype(lesions[variable])
@@ -1272,7 +1219,7 @@ def categorical_test_variants(
     >>> list(categorical_test_variants(table, "birads").test)
     ['chi_square', 'likelihood_ratio', 'linear_by_linear', 'fisher_exact']
     """
-    lesions = _check_table(lesions)
+    lesions = check_table(lesions)
     base = compare_categorical(lesions, variable, group=group, method="chi_square")
     counts = base.counts.drop(columns="level").to_numpy(dtype=float)
     if counts.shape[0] < 2:

@@ -25,14 +25,16 @@ from scipy import optimize, special, stats
 from statsmodels.stats.outliers_influence import variance_inflation_factor
 from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
 
-from microcalc.compare import (
-    _binary_column,
-    _category_column,
-    _check_table,
-    _numeric_column,
-    format_p_value,
+from microcalc.compare import format_p_value
+from microcalc.validation import (
+    as_binary_truth,
+    as_finite_array,
+    binary_column,
+    category_column,
+    check_same_length,
+    check_table,
+    numeric_column,
 )
-from microcalc.validation import as_binary_truth, as_finite_array, check_same_length
 
 __all__ = [
     "CANDIDATES",
@@ -79,7 +81,7 @@ _LIMIT_ITER = 100
 
 # --------------------------------------------------------------------------- design
 def _density_cd(lesions: pd.DataFrame) -> np.ndarray:
-    values = _category_column(lesions, "breast_density")
+    values = category_column(lesions, "breast_density")
     for i, v in enumerate(values):
         if v not in _DENSITY_LEVELS:
             raise ValueError(
@@ -116,7 +118,7 @@ def _design(lesions: pd.DataFrame, predictors: tuple[str, ...]) -> pd.DataFrame:
         if p == "density_cd" and "density_cd" not in lesions.columns:
             columns[p] = _density_cd(lesions)
         else:
-            columns[p] = _numeric_column(lesions, p)
+            columns[p] = numeric_column(lesions, p)
     return pd.DataFrame(columns, index=lesions.index)
 
 
@@ -247,10 +249,10 @@ def detect_separation(
     >>> detect_separation(table, predictors=["strain_ratio"]).status
     'complete'
     """
-    lesions = _check_table(lesions)
+    lesions = check_table(lesions)
     predictors = _check_predictors(predictors)
     design = _design(lesions, predictors)
-    y = _binary_column(lesions, outcome).astype(float)
+    y = binary_column(lesions, outcome).astype(float)
     return _separation(design.to_numpy(), y, list(design.columns))
 
 
@@ -404,7 +406,7 @@ class LogisticFit:
         >>> fit.predict(pd.DataFrame({"strain_ratio": [1.5]})).round(3).tolist()
         [0.421]
         """
-        lesions = _check_table(lesions)
+        lesions = check_table(lesions)
         design = _design(lesions, self.predictors)
         eta = design.to_numpy() @ self.params.to_numpy()
         return pd.Series(special.expit(eta), index=lesions.index, name="predicted_probability")
@@ -495,14 +497,14 @@ def fit_logistic(
     >>> bool(fit.coefficients.loc[1, "odds_ratio"] > 1)
     True
     """
-    lesions = _check_table(lesions)
+    lesions = check_table(lesions)
     predictors = _check_predictors(predictors)
     if method not in ("mle", "firth", "auto"):
         raise ValueError(f"method must be 'mle', 'firth' or 'auto'; got {method!r}")
     if not isinstance(level, float) or not 0 < level < 1:
         raise ValueError(f"level must be a float between 0 and 1, got {level!r}")
     design = _design(lesions, predictors)
-    y = _binary_column(lesions, outcome).astype(float)
+    y = binary_column(lesions, outcome).astype(float)
     names = list(design.columns)
     X = design.to_numpy()
     n = len(y)
@@ -799,7 +801,7 @@ def vif(lesions: pd.DataFrame, *, predictors: Sequence[str]) -> pd.DataFrame:
     >>> bool((table.vif > 1).all())
     True
     """
-    lesions = _check_table(lesions)
+    lesions = check_table(lesions)
     predictors = _check_predictors(predictors)
     if len(predictors) < 2:
         raise ValueError("VIF needs at least two predictors")
@@ -923,9 +925,9 @@ def cross_validated_probability(
     >>> bool(p.between(0, 1).all()), len(p)
     (True, 200)
     """
-    lesions = _check_table(lesions)
+    lesions = check_table(lesions)
     predictors = _check_predictors(predictors)
-    y = _binary_column(lesions, outcome)
+    y = binary_column(lesions, outcome)
     smaller = int(min(y.sum(), y.size - y.sum()))
     if not isinstance(folds, (int, np.integer)) or isinstance(folds, bool) or folds < 2:
         raise ValueError(f"folds must be an integer of at least 2, got {folds!r}")

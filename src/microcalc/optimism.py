@@ -54,8 +54,8 @@ import pandas as pd
 from scipy import special
 
 from microcalc import logistic, roc
-from microcalc.compare import _binary_column, _check_table, _numeric_column
 from microcalc.logistic import COMBINED
+from microcalc.validation import binary_column, check_table, numeric_column
 
 __all__ = [
     "MEASURES",
@@ -535,14 +535,14 @@ class _Data:
 
 
 def _prepare(lesions, marker: str, predictors, outcome: str) -> _Data:
-    lesions = _check_table(lesions)
+    lesions = check_table(lesions)
     if isinstance(predictors, str) or not isinstance(predictors, Sequence) or not predictors:
         raise TypeError(f"predictors must be a non-empty list of column names, got {predictors!r}")
     predictors = tuple(predictors)
-    y = _binary_column(lesions, outcome).astype(bool)
-    x = _numeric_column(lesions, marker)
+    y = binary_column(lesions, outcome).astype(bool)
+    x = numeric_column(lesions, marker)
     design = np.column_stack(
-        [np.ones(len(lesions))] + [_numeric_column(lesions, p) for p in predictors]
+        [np.ones(len(lesions))] + [numeric_column(lesions, p) for p in predictors]
     )
     y = roc._prepare_truth(y, min_per_class=2)
     roc._prepare_marker(x, marker, y.size)

@@ -10,11 +10,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import numpy as np
+import pandas as pd
 
 __all__ = [
     "as_binary_truth",
     "as_finite_array",
+    "binary_column",
+    "category_column",
+    "check_column",
     "check_same_length",
+    "check_table",
+    "numeric_column",
 ]
 
 
@@ -107,3 +113,67 @@ def check_same_length(**arrays: Iterable) -> int:
         described = ", ".join(f"{name} has {n}" for name, n in lengths.items())
         raise ValueError(f"length mismatch: {described}")
     return next(iter(lengths.values()), 0)
+
+
+# --- columns of a table (errors name the column, the row and the value) ---
+
+
+def check_table(lesions, name: str = "lesions") -> pd.DataFrame:
+    """Refuse anything but a non-empty DataFrame, naming the argument."""
+    if not isinstance(lesions, pd.DataFrame):
+        raise TypeError(f"{name} must be a pandas DataFrame, got {type(lesions).__name__}")
+    if len(lesions) == 0:
+        raise ValueError(f"{name} has no rows")
+    return lesions
+
+
+def check_column(lesions: pd.DataFrame, column, name: str = "lesions") -> None:
+    """Refuse a column name that the table lacks, listing the columns it has."""
+    if not isinstance(column, str):
+        raise TypeError(f"column names must be strings, got {column!r}")
+    if column not in lesions.columns:
+        known = ", ".join(map(str, lesions.columns))
+        raise ValueError(f"{name} has no column {column!r}; its columns are: {known}")
+
+
+def numeric_column(lesions: pd.DataFrame, column: str, name: str = "lesions") -> np.ndarray:
+    """Return a column as finite floats, or fail naming the column, the row and the value."""
+    check_column(lesions, column, name)
+    series = lesions[column]
+    if pd.api.types.is_bool_dtype(series):
+        series = series.astype(float)
+    numbers = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    bad = np.flatnonzero(~np.isfinite(numbers))
+    if bad.size:
+        i = int(bad[0])
+        raise ValueError(
+            f"column {column!r} of {name} must hold finite numbers; row {series.index[i]!r} "
+            f"holds {series.iloc[i]!r} ({bad.size} bad value(s) in all)"
+        )
+    return numbers
+
+
+def binary_column(lesions: pd.DataFrame, column: str, name: str = "lesions") -> np.ndarray:
+    """Return a 0/1 column as ``int8``, or fail naming the column, the row and the value."""
+    numbers = numeric_column(lesions, column, name)
+    bad = np.flatnonzero((numbers != 0) & (numbers != 1))
+    if bad.size:
+        i = int(bad[0])
+        raise ValueError(
+            f"column {column!r} of {name} must be 0 or 1; row {lesions.index[i]!r} holds "
+            f"{lesions[column].iloc[i]!r}"
+        )
+    return numbers.astype(np.int8)
+
+
+def category_column(lesions: pd.DataFrame, column: str, name: str = "lesions") -> np.ndarray:
+    """Return a column as an object array, refusing missing values (naming the row)."""
+    check_column(lesions, column, name)
+    series = lesions[column]
+    missing = np.flatnonzero(series.isna().to_numpy())
+    if missing.size:
+        i = int(missing[0])
+        raise ValueError(
+            f"column {column!r} of {name} has a missing value in row {series.index[i]!r}"
+        )
+    return series.to_numpy(dtype=object)
