@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 SEED   ?= 2025
-JB_FLAGS := --all --warningiserror --nitpick --keep-going
+JOBS   ?= 2
 
 .PHONY: book test venv data lint clean lock
 
@@ -26,19 +26,20 @@ $(STAMP): requirements.lock pyproject.toml
 # `make book DATA=path/to/lesions.csv` rebuilds every chapter on another lesion table.
 book: $(STAMP)
 	@set -o pipefail; $(if $(DATA),MICROCALC_LESIONS="$(abspath $(DATA))") \
-		$(BIN)/jupyter-book build . $(JB_FLAGS) || \
+		$(BIN)/python tools/build_book.py --out _build/html --jobs $(JOBS) || \
 		{ echo "book build failed; notebook tracebacks:" >&2; cat _build/html/reports/*.err.log 2>/dev/null >&2; exit 1; }
 	@echo "The book is in _build/html/index.html"
 
 test: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks tools
 	$(BIN)/python -m pytest
 
 data: $(STAMP)
 	$(BIN)/python -m microcalc simulate --seed $(SEED) --out data --force
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks tools
+	$(BIN)/ruff format --check src tests benchmarks tools
 
 lock:
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^microcalc' > requirements.lock.new
@@ -46,4 +47,4 @@ lock:
 	mv requirements.lock.new requirements.lock
 
 clean:
-	rm -rf _build .pytest_cache .hypothesis
+	rm -rf _build .pytest_cache .hypothesis conf.py

@@ -2,13 +2,12 @@
 
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from microcalc import cohort
+from tools import build_book
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -35,21 +34,8 @@ def built_book(root, tmp_path_factory):
         yield Path(reuse)
         return
     out = tmp_path_factory.mktemp("book")
-    jupyter_book = Path(sys.executable).with_name("jupyter-book")
-    command = [
-        str(jupyter_book),
-        "build",
-        str(root),
-        "--path-output",
-        str(out),
-        "--all",
-        "--warningiserror",
-        "--nitpick",
-        "--keep-going",
-    ]
-    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    result = subprocess.run(command, capture_output=True, text=True, env=env, cwd=root)
     html = out / "_build" / "html"
+    result = build_book.build(html, jobs=2, root=root, env={"PYTHONWARNINGS": "ignore"})
     if result.returncode != 0:
         reports = (
             "\n".join(p.read_text() for p in (html / "reports").glob("**/*.log"))
