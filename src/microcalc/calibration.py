@@ -3,8 +3,8 @@
 :func:`calibration_table` lists every target of :mod:`microcalc.cohort` (Tables 1 and 2,
 the cutoff's sensitivity and specificity, the AUCs, the correlations, reader agreement)
 with the published value, the value achieved in a lesion table, whether it is met, and
-why not where it is not. The statistics are computed with scipy and statsmodels; the
-chapter "The simulated cohort" shows the table.
+why not where it is not. The statistics come from the analysis modules (roc, logistic,
+agreement); the chapter "The simulated cohort" shows the table.
 
 References
 ----------
@@ -19,11 +19,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import stats
-from statsmodels.stats.inter_rater import cohens_kappa
 
-from microcalc import paper, roc
+from microcalc import agreement, logistic, paper, roc
 from microcalc.cohort import DENSITIES, HISTOLOGY, PATTERNS
 
 __all__ = [
@@ -74,12 +72,6 @@ def binormal_auc(
     )
 
 
-def _mann_whitney_auc(truth: np.ndarray, marker: np.ndarray) -> float:
-    positive, negative = marker[truth == 1], marker[truth == 0]
-    u = stats.mannwhitneyu(positive, negative, alternative="two-sided").statistic
-    return float(u / (positive.size * negative.size))
-
-
 def rank_summaries(lesions: pd.DataFrame, *, cutoff: float = 62.0) -> dict[str, float]:
     """Rank-based and agreement summaries of a lesion table.
 
@@ -92,30 +84,24 @@ def rank_summaries(lesions: pd.DataFrame, *, cutoff: float = 62.0) -> dict[str, 
     elasticity = lesions["elasticity_kpa"].to_numpy(dtype=float)
     strain = lesions["strain_ratio"].to_numpy(dtype=float)
     call = elasticity >= cutoff
-    design = sm.add_constant(np.column_stack([elasticity, strain]))
-    combined = sm.Logit(truth, design).fit(disp=0).predict(design)
-
-    def kappa(a, b, levels):
-        table = pd.crosstab(pd.Categorical(a, levels), pd.Categorical(b, levels), dropna=False)
-        return float(cohens_kappa(table.to_numpy()).kappa)
-
+    combined = logistic.combined_probability(lesions, method="auto").to_numpy()
     values = {
         "sensitivity": 100 * call[truth == 1].mean(),
         "specificity": 100 * (~call[truth == 0]).mean(),
         "accuracy": 100 * (call == (truth == 1)).mean(),
-        "auc_elasticity": _mann_whitney_auc(truth, elasticity),
-        "auc_strain_ratio": _mann_whitney_auc(truth, strain),
-        "auc_combined": _mann_whitney_auc(truth, combined),
+        "auc_elasticity": roc.auc(truth, elasticity),
+        "auc_strain_ratio": roc.auc(truth, strain),
+        "auc_combined": roc.auc(truth, combined),
         "spearman_elasticity_strain_ratio": stats.spearmanr(elasticity, strain).statistic,
         "spearman_elasticity_lesion_size": stats.spearmanr(
             elasticity, lesions["lesion_size_mm"]
         ).statistic,
-        "kappa_score": kappa(lesions["reader1_score"], lesions["reader2_score"], [1, 2, 3, 4, 5]),
-        "kappa_call": kappa(
-            lesions["reader1_elasticity_kpa"] >= cutoff,
-            lesions["reader2_elasticity_kpa"] >= cutoff,
-            [False, True],
-        ),
+        "kappa_score": agreement.cohen_kappa(
+            lesions["reader1_score"], lesions["reader2_score"], categories=[1, 2, 3, 4, 5]
+        ).estimate,
+        "kappa_call": agreement.dichotomised_kappa(
+            lesions["reader1_elasticity_kpa"], lesions["reader2_elasticity_kpa"], cutoff=cutoff
+        ).estimate,
     }
     return {key: float(value) for key, value in values.items()}
 

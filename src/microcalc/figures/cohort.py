@@ -33,6 +33,25 @@ def set_style() -> None:
     plt.rcParams.update({"figure.dpi": 110, "savefig.bbox": "tight", "axes.titleweight": "bold"})
 
 
+def strain_by_pattern_boxes(ax: plt.Axes, data: pd.DataFrame) -> None:
+    """Box plots of strain ratio by calcification pattern, malignant and benign side by side.
+
+    ``data`` is a lesion table with a ``group`` column ("malignant"/"benign").
+    """
+    sns.boxplot(
+        data=data,
+        x="calcification_pattern",
+        y="strain_ratio",
+        hue="group",
+        order=PATTERN_ORDER,
+        hue_order=["malignant", "benign"],
+        palette=GROUP_COLOURS,
+        showfliers=False,
+        boxprops={"alpha": 0.45},
+        ax=ax,
+    )
+
+
 def _group_labels(lesions: pd.DataFrame) -> pd.Series:
     return lesions["malignant"].map({1: "malignant", 0: "benign"})
 
@@ -92,18 +111,7 @@ def cohort_distributions(lesions: pd.DataFrame, *, cutoff: float) -> plt.Figure:
     ax.set(xlabel="", ylabel="Emean (kPa)", title="Stiffness by histology")
 
     ax = axes[1]
-    sns.boxplot(
-        data=data,
-        x="calcification_pattern",
-        y="strain_ratio",
-        hue="group",
-        order=PATTERN_ORDER,
-        hue_order=["malignant", "benign"],
-        palette=GROUP_COLOURS,
-        ax=ax,
-        showfliers=False,
-        boxprops={"alpha": 0.45},
-    )
+    strain_by_pattern_boxes(ax, data)
     ax.set_xticks(range(3), ["clustered", "scattered", "sparse\npunctate"])
     ax.set(xlabel="", ylabel="strain ratio", title="Strain ratio by pattern")
     ax.legend(title="", frameon=False, loc="upper right")

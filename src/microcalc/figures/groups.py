@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from microcalc.figures.cohort import GROUP_COLOURS, PATTERN_ORDER
+from microcalc.figures.cohort import GROUP_COLOURS, PATTERN_ORDER, strain_by_pattern_boxes
 
 __all__ = ["correlation_scatter", "p_value_comparison", "strain_ratio_by_pattern"]
 
@@ -135,18 +135,7 @@ def _strain_ratio_by_pattern(lesions: pd.DataFrame) -> plt.Figure:
     ax.set(xlabel="", ylabel="strain ratio", title="All lesions")
     ax.legend(title="", frameon=False, loc="upper right")
     ax = axes[1]
-    sns.boxplot(
-        data=data,
-        x="calcification_pattern",
-        y="strain_ratio",
-        hue="group",
-        order=PATTERN_ORDER,
-        hue_order=["malignant", "benign"],
-        palette=GROUP_COLOURS,
-        showfliers=False,
-        boxprops={"alpha": 0.5},
-        ax=ax,
-    )
+    strain_by_pattern_boxes(ax, data)
     ax.set_xticks(range(3), [_PATTERN_LABELS[p] for p in PATTERN_ORDER])
     ax.set(xlabel="", ylabel="", title="Within each group")
     ax.legend(title="", frameon=False, loc="upper right")
