@@ -63,7 +63,64 @@ def _build_parser() -> _Parser:
     _add_montecarlo(commands)
     _add_scorecard(commands)
     _add_analyze(commands)
+    _add_reconstruct(commands)
     return parser
+
+
+def _add_reconstruct(commands) -> None:
+    from microcalc import reconstruct
+
+    rec = commands.add_parser(
+        "reconstruct",
+        help="search for a data set that meets a set of published numbers at once",
+        description="Search for 150 + 150 participants (elasticity to 0.1 kPa, strain ratio "
+        "to 0.01) meeting a set of published numbers at their printed precision, and write "
+        "DIR/<set>.csv and DIR/<set>.json (per target: published, achieved, met). A data set "
+        "found proves that the numbers can hold together; a failed search proves nothing.",
+    )
+    rec.add_argument(
+        "--targets",
+        default="headline",
+        choices=sorted(reconstruct.TARGET_SETS),
+        help="named target set (default headline)",
+    )
+    rec.add_argument("--seed", type=_seed, default=cohort.DEFAULT_SEED, help="random seed")
+    rec.add_argument(
+        "--out", default="data/reconstructed", help="output folder (default data/reconstructed)"
+    )
+    rec.add_argument("--force", action="store_true", help="overwrite existing files")
+    rec.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+
+
+def _reconstruct(args) -> int:
+    from pathlib import Path
+
+    from microcalc import reconstruct
+
+    out = Path(args.out)
+    if args.out == "":
+        raise ValueError("--out must name a folder, got an empty string")
+    stem = args.targets.replace("+", "_")
+    existing = [str(out / f"{stem}{ext}") for ext in (".csv", ".json")]
+    existing = [p for p in existing if Path(p).exists()]
+    if existing and not args.force:  # refuse before spending a minute on the search
+        raise FileExistsError(f"{', '.join(existing)} exist(s); pass --force to overwrite")
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"out must be a directory, but {str(out)!r} is a file")
+
+    def progress(line: str) -> None:
+        if not args.quiet:
+            print(line, file=sys.stderr, flush=True)
+
+    result = reconstruct.reconstruct(args.targets, seed=args.seed, progress=progress)
+    written = reconstruct.write_reconstruction(result, out, force=args.force)
+    met = int(result.check["met"].sum())
+    verdict = "witness found" if result.found else "no witness found (this proves nothing)"
+    print(
+        f"wrote {', '.join(str(p) for p in written)}: {verdict}, {met}/{len(result.check)} "
+        f"targets met, {result.search.moves:,} moves in {result.search.seconds:.1f} s"
+    )
+    return 0
 
 
 def _add_scorecard(commands) -> None:
@@ -278,6 +335,8 @@ def main(argv: list[str] | None = None) -> int:
             return _scorecard(args)
         if args.command == "analyze":
             return _analyze(args)
+        if args.command == "reconstruct":
+            return _reconstruct(args)
         raise _UsageError(f"unknown command {args.command!r}")  # pragma: no cover
     except (_UsageError, ValueError, TypeError, FileExistsError, OSError) as error:
         message = str(error).replace("\n", " ")

@@ -1141,10 +1141,21 @@ def write_cohort(cohort: Cohort, out_dir: str | os.PathLike, *, force: bool = Fa
     list of Path
         The files written.
     """
+    return write_texts(cohort_csv_text(cohort), out_dir, force=force)
+
+
+def write_texts(texts: dict[str, str], out_dir: str | os.PathLike, *, force: bool) -> list[Path]:
+    """Write several text files into one folder, all or none, with mode 0644.
+
+    Each file is written to a temporary file in ``out_dir`` first; the renames happen only
+    after every file is complete. Without ``force``, an existing target raises
+    ``FileExistsError`` before anything is written.
+    """
     out = Path(out_dir)
+    if str(out_dir) == "":
+        raise ValueError("out must name a folder, got an empty string")
     if out.exists() and not out.is_dir():
         raise ValueError(f"out must be a directory, but {str(out)!r} is a file")
-    texts = cohort_csv_text(cohort)
     targets = [out / name for name in texts]
     existing = [str(p) for p in targets if p.exists()]
     if existing and not force:

@@ -1061,8 +1061,8 @@ class HosmerLemeshowResult:
         Non-empty groups formed.
     test : str
         ``"hosmer_lemeshow"``.
-    table : pandas.DataFrame
-        The groups, as :func:`calibration_table`.
+    table : pandas.DataFrame or None
+        The groups, as :func:`calibration_table` (None when ``with_table=False``).
     """
 
     statistic: float
@@ -1070,10 +1070,12 @@ class HosmerLemeshowResult:
     p_value: float
     groups: int
     test: str
-    table: pd.DataFrame
+    table: pd.DataFrame | None
 
 
-def hosmer_lemeshow(truth, probability, *, groups: int = 10) -> HosmerLemeshowResult:
+def hosmer_lemeshow(
+    truth, probability, *, groups: int = 10, with_table: bool = True
+) -> HosmerLemeshowResult:
     """Hosmer-Lemeshow test with groups at quantiles of predicted risk.
 
     Parameters
@@ -1084,6 +1086,9 @@ def hosmer_lemeshow(truth, probability, *, groups: int = 10) -> HosmerLemeshowRe
         Predicted probabilities (for example ``fit.fitted``).
     groups : int, default 10
         Target number of groups g.
+    with_table : bool, default True
+        Build the table of groups; ``False`` computes the same statistic from the same groups
+        without it, about a hundred times faster (for searches and simulations).
 
     Returns
     -------
@@ -1126,14 +1131,24 @@ def hosmer_lemeshow(truth, probability, *, groups: int = 10) -> HosmerLemeshowRe
     >>> hosmer_lemeshow(y, p).df
     8
     """
-    table = calibration_table(truth, probability, groups=groups)
-    k = len(table)
+    if with_table:
+        table = calibration_table(truth, probability, groups=groups)
+        o1, e1, nk = (table[c].to_numpy(float) for c in ("observed_events", "expected_events", "n"))
+    else:  # the same groups and sums without building the table (fast, for searches)
+        y, p = _check_probabilities(truth, probability)
+        if not isinstance(groups, int) or groups < 2:
+            raise ValueError(f"groups must be an integer of at least 2, got {groups!r}")
+        codes = _risk_groups(p, groups)
+        table = None
+        nk = np.bincount(codes).astype(float)
+        o1 = np.bincount(codes, weights=y.astype(float))
+        e1 = np.bincount(codes, weights=p)
+    k = len(nk)
     if k < 3:
         raise ValueError(
             f"the Hosmer-Lemeshow test needs at least 3 groups of predicted risk; the "
             f"probabilities form {k} (too many ties)"
         )
-    o1, e1, nk = table.observed_events, table.expected_events, table.n
     with np.errstate(divide="ignore", invalid="ignore"):
         terms = (o1 - e1) ** 2 / e1 + ((nk - o1) - (nk - e1)) ** 2 / (nk - e1)
     statistic = float(np.sum(terms))

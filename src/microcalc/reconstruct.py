@@ -53,6 +53,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -61,6 +62,7 @@ from scipy import optimize, sparse, special, stats
 from . import audit, cohort, compare, logistic, paper, roc
 
 __all__ = [
+    "FEASIBILITY_SETS",
     "TARGET_SETS",
     "Reconstruction",
     "SearchStatistics",
@@ -73,6 +75,7 @@ __all__ = [
     "reconstruction_json_text",
     "reference_cohort",
     "targets",
+    "write_reconstruction",
 ]
 
 N_PER_GROUP = 150
@@ -163,6 +166,30 @@ TARGET_SETS: dict[str, tuple[str, ...]] = {
     "headline": _HEADLINE,
     "headline+ci": (*_HEADLINE, *_AUC_CI),
     "headline+model": (*_HEADLINE, *_MODEL),
+    "all": (*_HEADLINE, *_AUC_CI, *_MODEL),
+}
+
+
+#: The subsets of the feasibility map, in order: each target alone beside Table 2, then the
+#: headline set and its extensions. Name -> statistics.
+FEASIBILITY_SETS: dict[str, tuple[str, ...]] = {
+    "Table 2 alone": _TABLE2,
+    "+ counts at 62 kPa": (*_TABLE2, "sensitivity", "specificity"),
+    "+ counts + AUC 0.95": (*_TABLE2, "sensitivity", "specificity", "auc_elasticity"),
+    "+ counts + Youden at 62": (*_TABLE2, "sensitivity", "specificity", "youden_cutoff"),
+    "+ Spearman 0.75": (*_TABLE2, "spearman"),
+    "+ combined AUC 0.97": (*_TABLE2, "auc_combined"),
+    "+ DeLong P 0.018": (*_TABLE2, "delong_p"),
+    "+ AUC CIs": (*_TABLE2, "auc_elasticity", "auc_combined", *_AUC_CI),
+    "+ two-marker ORs and CIs": (*_TABLE2, *_MODEL[:-1]),
+    "+ OR of elasticity, CI": (*_TABLE2, *_MODEL[:3]),
+    "+ OR of strain ratio, CI": (*_TABLE2, *_MODEL[3:6]),
+    "+ Hosmer-Lemeshow P": (*_TABLE2, "hosmer_lemeshow_p"),
+    "headline": _HEADLINE,
+    "headline + AUC CIs": (*_HEADLINE, *_AUC_CI),
+    "headline + OR of elasticity, CI": (*_HEADLINE, *_MODEL[:3]),
+    "headline + OR of strain ratio, CI": (*_HEADLINE, *_MODEL[3:6]),
+    "headline + Hosmer-Lemeshow P": (*_HEADLINE, "hosmer_lemeshow_p"),
     "all": (*_HEADLINE, *_AUC_CI, *_MODEL),
 }
 
@@ -686,7 +713,9 @@ class _Engine:
             out[f"{name}_ci_high"] = math.exp(beta[j] + _Z975 * se)
         if "hosmer_lemeshow_p" in self.targets:
             p = special.expit(eta)
-            out["hosmer_lemeshow_p"] = logistic.hosmer_lemeshow(self.y.astype(int), p).p_value
+            out["hosmer_lemeshow_p"] = logistic.hosmer_lemeshow(
+                self.y.astype(int), p, with_table=False
+            ).p_value
         return out
 
     # ---- objective ---------------------------------------------------------------------
@@ -1066,16 +1095,19 @@ def _anneal(
     kinds: tuple[str, ...],
     on_move: Callable[[int], None] | None = None,
 ) -> tuple[int, int, int]:
-    """Metropolis moves on distance + weight * strangeness (hard: distance must stay 0).
+    """Metropolis moves on distance + weight * strangeness.
 
+    ``hard``: every move must keep the distance at 0 and the cost is the strangeness alone;
+    the least strange state visited is restored at the end.
     Returns (moves done, accepted, move index of the first zero distance or -1).
     """
     dist = engine.distance(engine.values)
     strange = engine.strangeness()
-    cost = dist + engine.weight * strange
+    cost = strange if hard else dist + engine.weight * strange
     accepted, first_zero = 0, (0 if dist == 0 else -1)
     if first_zero == 0 and not hard:
         return 0, 0, 0
+    best = (cost, engine.e.copy(), engine.sr.copy())
     ratio = (t_end / t_start) ** (1.0 / max(moves - 1, 1))
     temp = t_start
     for k in range(moves):
@@ -1095,19 +1127,24 @@ def _anneal(
             engine.apply(undo)
             continue
         new_strange = engine.strangeness()
-        new_cost = new_dist + engine.weight * new_strange
+        new_cost = new_strange if hard else new_dist + engine.weight * new_strange
         delta = new_cost - cost
         if delta <= 0 or rng.random() < math.exp(-delta / temp):
             engine.values, cost, dist, strange = values, new_cost, new_dist, new_strange
             if engine.need_model:
                 engine.beta = engine.beta_trial
             accepted += 1
+            if hard and cost < best[0]:
+                best = (cost, engine.e.copy(), engine.sr.copy())
             if dist == 0 and first_zero < 0:
                 first_zero = k + 1
                 if not hard:
                     return k + 1, accepted, first_zero
         else:
             engine.apply(undo)
+    if hard and best[0] < cost:
+        engine.e, engine.sr = best[1], best[2]
+        engine._full_refresh()
     return moves, accepted, first_zero
 
 
@@ -1216,7 +1253,11 @@ def reconstruct(
     e_engine = _Engine(e_start, sr0, e_targets, reference, weight)
     e_done = e_engine.distance(e_engine.values) == 0
     all_kinds = ("e_triple", "e_triple", "e_pair", "sr_triple", "sr_pair", "sr_swap", "e_swap")
-    kinds = ("sr_triple", "sr_pair", "sr_swap", "e_swap") if e_done else all_kinds
+    # once the elasticity targets hold, keep each group's elasticity values, unless a target
+    # that depends on elasticity alone (its AUC's CI) is still to be met
+    e_only_left = any(s.startswith("auc_elasticity_ci") for s in by_stat)
+    keep_e = e_done and not e_only_left
+    kinds = ("sr_triple", "sr_pair", "sr_swap", "e_swap") if keep_e else all_kinds
     children = np.random.SeedSequence(seed).spawn(restarts)
     total_moves = total_accepted = 0
     best: tuple[float, np.ndarray, np.ndarray] | None = None
@@ -1250,8 +1291,8 @@ def reconstruct(
                     engine,
                     rng,
                     polish_moves,
-                    t_start=0.02,
-                    t_end=0.0005,
+                    t_start=0.01,
+                    t_end=0.0001,
                     hard=True,
                     kinds=all_kinds,
                 )
@@ -1321,3 +1362,20 @@ def reconstruction_json_text(rec: Reconstruction) -> str:
         "targets": targets_out,
     }
     return json.dumps(doc, indent=2, allow_nan=False) + "\n"
+
+
+def write_reconstruction(
+    rec: Reconstruction, out_dir: str | os.PathLike, *, force: bool = False
+) -> list[Path]:
+    """Write ``<name>.csv`` and ``<name>.json`` into ``out_dir`` (see the CLI).
+
+    Both files are written to temporary files first and renamed only when both are complete;
+    without ``force`` an existing file raises ``FileExistsError`` before anything is written.
+    """
+    out = Path(out_dir)
+    stem = rec.name.replace("+", "_")
+    texts = {
+        f"{stem}.csv": reconstruction_csv_text(rec),
+        f"{stem}.json": reconstruction_json_text(rec),
+    }
+    return cohort.write_texts(texts, out, force=force)
