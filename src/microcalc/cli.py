@@ -90,6 +90,12 @@ def _add_reconstruct(commands) -> None:
     )
     rec.add_argument("--force", action="store_true", help="overwrite existing files")
     rec.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    rec.add_argument(
+        "--map",
+        action="store_true",
+        help="instead of one set, search every subset of the feasibility map and write "
+        "feasibility.csv and map_<subset>.csv (takes about ten minutes)",
+    )
 
 
 def _reconstruct(args) -> int:
@@ -101,7 +107,8 @@ def _reconstruct(args) -> int:
     if args.out == "":
         raise ValueError("--out must name a folder, got an empty string")
     stem = args.targets.replace("+", "_")
-    existing = [str(out / f"{stem}{ext}") for ext in (".csv", ".json")]
+    names = ["feasibility.csv"] if args.map else [f"{stem}{ext}" for ext in (".csv", ".json")]
+    existing = [str(out / name) for name in names]
     existing = [p for p in existing if Path(p).exists()]
     if existing and not args.force:  # refuse before spending a minute on the search
         raise FileExistsError(f"{', '.join(existing)} exist(s); pass --force to overwrite")
@@ -112,6 +119,15 @@ def _reconstruct(args) -> int:
         if not args.quiet:
             print(line, file=sys.stderr, flush=True)
 
+    if args.map:
+        table, witnesses = reconstruct.feasibility_map(seed=args.seed, progress=progress)
+        written = reconstruct.write_feasibility_map(table, witnesses, out, force=args.force)
+        counts = table["status"].value_counts()
+        print(
+            f"wrote {len(written)} files into {out}: "
+            + ", ".join(f"{k} {v}" for k, v in counts.items())
+        )
+        return 0
     result = reconstruct.reconstruct(args.targets, seed=args.seed, progress=progress)
     written = reconstruct.write_reconstruction(result, out, force=args.force)
     met = int(result.check["met"].sum())

@@ -69,12 +69,15 @@ __all__ = [
     "Target",
     "achieved_values",
     "check_targets",
+    "feasibility_map",
     "plausibility",
+    "proved_impossible",
     "reconstruct",
     "reconstruction_csv_text",
     "reconstruction_json_text",
     "reference_cohort",
     "targets",
+    "write_feasibility_map",
     "write_reconstruction",
 ]
 
@@ -190,6 +193,13 @@ FEASIBILITY_SETS: dict[str, tuple[str, ...]] = {
     "headline + OR of elasticity, CI": (*_HEADLINE, *_MODEL[:3]),
     "headline + OR of strain ratio, CI": (*_HEADLINE, *_MODEL[3:6]),
     "headline + Hosmer-Lemeshow P": (*_HEADLINE, "hosmer_lemeshow_p"),
+    "headline + both ORs (no CIs)": (*_HEADLINE, "or_elasticity", "or_strain_ratio"),
+    "all but the strain-ratio OR's CI": (
+        *_HEADLINE,
+        *_AUC_CI,
+        *_MODEL[:4],
+        "hosmer_lemeshow_p",
+    ),
     "all": (*_HEADLINE, *_AUC_CI, *_MODEL),
 }
 
@@ -1379,3 +1389,106 @@ def write_reconstruction(
         f"{stem}.json": reconstruction_json_text(rec),
     }
     return cohort.write_texts(texts, out, force=force)
+
+
+def _slug(name: str) -> str:
+    text = "".join(c.lower() if c.isalnum() else "_" for c in name)
+    return "_".join(part for part in text.split("_") if part)
+
+
+def proved_impossible(statistics: Sequence[str]) -> list[str]:
+    """The proofs (:func:`microcalc.proofs.all_bounds`) that rule out a set of targets.
+
+    A proof rules a set out when it is ``impossible`` and every published number it involves
+    is a target of the set.
+
+    Examples
+    --------
+    >>> proved_impossible(["or_strain_ratio", "or_strain_ratio_ci_low", "or_strain_ratio_ci_high"])
+    ['wald_symmetry.strain_ratio']
+    >>> proved_impossible(["auc_elasticity"])
+    []
+    """
+    from . import proofs
+
+    keys = {_TARGETS[s][0] for s in statistics}
+    table = proofs.all_bounds()
+    out = []
+    for row in table.itertuples():
+        if row.impossible and set(row.keys.split(";")) <= keys:
+            out.append(row.proof_id)
+    return out
+
+
+def feasibility_map(
+    *, seed: int = cohort.DEFAULT_SEED, progress: Callable[[str], None] | None = None, **search
+) -> tuple[pd.DataFrame, dict[str, Reconstruction]]:
+    """Search every subset of :data:`FEASIBILITY_SETS`; tabulate what is proved or witnessed.
+
+    Parameters
+    ----------
+    seed : int, default 2025
+    progress : callable, optional
+        Called with one line per subset.
+    **search
+        Passed to :func:`reconstruct` (``moves``, ``polish_moves``, ``restarts``...).
+
+    Returns
+    -------
+    table : pandas.DataFrame
+        One row per subset: ``subset``, ``slug``, ``n_targets``, ``status`` (``"witness
+        found"``, ``"proved impossible"`` or ``"not found"``), ``proof``, ``targets_met``,
+        ``unmet`` (the targets the best data set misses, ``;``-separated), ``best_distance``
+        (printed units), ``moves``, ``strangeness``.
+    witnesses : dict
+        Subset name -> :class:`Reconstruction` (every subset that was searched).
+
+    Notes
+    -----
+    A subset that a proof rules out is not searched. "not found" is a fact about this search,
+    not about the paper.
+    """
+    rows, found = [], {}
+    for name, stats_ in FEASIBILITY_SETS.items():
+        proofs_ = proved_impossible(stats_)
+        row = {"subset": name, "slug": _slug(name), "n_targets": len(stats_)}
+        if proofs_:
+            row.update(
+                status="proved impossible",
+                proof=";".join(proofs_),
+                targets_met=math.nan,
+                unmet="",
+                best_distance=math.nan,
+                moves=0,
+                strangeness=math.nan,
+            )
+        else:
+            rec = reconstruct(list(stats_), seed=seed, **search)
+            found[name] = rec
+            row.update(
+                status="witness found" if rec.found else "not found",
+                proof="",
+                targets_met=int(rec.check["met"].sum()),
+                unmet=";".join(rec.check.loc[~rec.check["met"], "statistic"]),
+                best_distance=rec.search.best_distance,
+                moves=rec.search.moves,
+                strangeness=rec.search.strangeness,
+            )
+        rows.append(row)
+        if progress is not None:
+            progress(f"{name}: {row['status']}")
+    return pd.DataFrame(rows), found
+
+
+def write_feasibility_map(
+    table: pd.DataFrame,
+    witnesses: dict[str, Reconstruction],
+    out_dir: str | os.PathLike,
+    *,
+    force: bool = False,
+) -> list[Path]:
+    """Write ``feasibility.csv`` and one ``map_<slug>.csv`` data set per searched subset."""
+    texts = {"feasibility.csv": table.to_csv(index=False, lineterminator="\n", float_format="%.6g")}
+    for name, rec in witnesses.items():
+        texts[f"map_{_slug(name)}.csv"] = reconstruction_csv_text(rec)
+    return cohort.write_texts(texts, Path(out_dir), force=force)
