@@ -412,14 +412,19 @@ class Plausibility:
     table : pandas.DataFrame
         One row per measure and group: ``measure``, ``group``, ``value`` (this data set),
         ``model_low``/``model_median``/``model_high`` (2.5th, 50th, 97.5th percentiles over
-        replicate studies of the model) and ``percentile`` (share of replicate studies at or
-        below this data set's value, in %).
+        replicate studies of the model) and ``as_strange_pct`` (share of replicate studies,
+        in %, at least as strange as this data set: as many modes or more, as many lesions at
+        the cutoff or more, a bulk SD as small or smaller, a log-density as low or lower).
     replicates : int
         Number of replicate studies drawn.
     """
 
     table: pd.DataFrame
     replicates: int
+
+
+#: Direction in which each measure gets stranger: +1 higher, -1 lower.
+_STRANGER = {"modes": 1, "bulk_sd_kpa": -1, "within_3_kpa_of_cutoff": 1, "mean_log_density": -1}
 
 
 def _modes(x: np.ndarray, bandwidth: float) -> int:
@@ -452,7 +457,8 @@ def plausibility(
     model's elasticity mixture (a log-likelihood per lesion; its difference from a replicate
     study's is a log likelihood ratio per lesion). The same measures on ``replicates`` studies
     of 150 + 150 drawn from the model (:func:`microcalc.cohort.elasticity_sampler`) give the
-    range a plausible study would show; ``percentile`` says where this data set falls.
+    range a plausible study would show; ``as_strange_pct`` says how often a plausible study
+    looks at least as strange.
 
     References
     ----------
@@ -470,15 +476,19 @@ def plausibility(
     cases, controls = sampler(rng, N_PER_GROUP, N_PER_GROUP, replicates)
     # the model's density of each group, by a kernel estimate on a large draw
     big_cases, big_controls = sampler(np.random.default_rng(seed + 1), 20000, 20000, 1)
-    kdes = {
-        "malignant": stats.gaussian_kde(big_cases[0]),
-        "benign": stats.gaussian_kde(big_controls[0]),
+    grid = np.linspace(0.0, E_RANGE[1], 3001)
+    log_grid = {
+        group: np.log(np.maximum(stats.gaussian_kde(draw[0])(grid), 1e-300))
+        for group, draw in (("malignant", big_cases), ("benign", big_controls))
     }
     y = data["malignant"].to_numpy().astype(int)
     e = data["elasticity_kpa"].to_numpy(dtype=float)
     rows = []
     for group, flag, draws in (("malignant", 1, cases), ("benign", 0, controls)):
-        logpdf = kdes[group].logpdf
+
+        def logpdf(x, table=log_grid[group]):
+            return np.interp(x, grid, table)
+
         mine = _measures(e[y == flag], logpdf)
         model = pd.DataFrame([_measures(row, logpdf) for row in draws])
         for measure, value in mine.items():
@@ -492,7 +502,10 @@ def plausibility(
                     "model_low": float(lo),
                     "model_median": float(mid),
                     "model_high": float(hi),
-                    "percentile": 100.0 * float(np.mean(col <= value)),
+                    "as_strange_pct": 100.0
+                    * float(
+                        np.mean(col >= value) if _STRANGER[measure] > 0 else np.mean(col <= value)
+                    ),
                 }
             )
     return Plausibility(pd.DataFrame(rows), replicates)
