@@ -194,6 +194,6 @@ def delong_power_curve(power: pd.DataFrame, *, model_power: float | None = None)
     ax.set_ylim(0, 1.02)
     ax.set_xlabel("within-group correlation of the two markers")
     ax.set_ylabel("share of studies with DeLong p < 0.05")
-    ax.legend(frameon=False, fontsize=9, loc="upper left")
+    ax.legend(frameon=False, fontsize=9, loc="lower right")
     fig.tight_layout()
     return fig
