@@ -17,6 +17,11 @@ Clopper-Pearson intervals by default, or Wilson score intervals, both computed b
 odds ratio get log-scale (delta-method) intervals. The values agree with epiR's
 ``epi.tests`` (see ``tests/reference/``).
 
+Two tests read on the same participants are compared with McNemar's test
+(:func:`paired_accuracy_test`, checked against R's ``mcnemar.test`` and ``binom.test``), and
+sensitivity and specificity under partial verification are corrected by Begg and Greenes'
+method (:func:`begg_greenes`, checked against the textbook's hepatic scintigraphy example).
+
 References
 ----------
 Clopper CJ, Pearson ES. The use of confidence or fiducial limits illustrated in the case of
@@ -33,6 +38,12 @@ case-control studies. Statistics in Medicine 2007;26(10):2170-2183.
 
 Bossuyt PM, Reitsma JB, Bruns DE, et al. STARD 2015: an updated list of essential items for
 reporting diagnostic accuracy studies. BMJ 2015;351:h5527.
+
+McNemar Q. Note on the sampling error of the difference between correlated proportions or
+percentages. Psychometrika 1947;12(2):153-157.
+
+Begg CB, Greenes RA. Assessment of diagnostic tests when disease verification is subject to
+selection bias. Biometrics 1983;39(1):207-215.
 """
 
 from __future__ import annotations
@@ -48,11 +59,18 @@ from statsmodels.stats.proportion import proportion_confint
 from microcalc.validation import as_binary_truth, as_finite_array, check_same_length
 
 __all__ = [
+    "CorrectedEstimate",
     "DiagnosticAccuracy",
     "Estimate",
+    "McNemarTest",
+    "VerificationCorrection",
     "accuracy_at_cutoff",
     "accuracy_from_table",
+    "begg_greenes",
+    "begg_greenes_from_counts",
     "implied_accuracy",
+    "mcnemar_test",
+    "paired_accuracy_test",
 ]
 
 CI_METHODS = {"exact": "beta", "wilson": "wilson"}
@@ -539,3 +557,595 @@ def implied_accuracy(*, sensitivity, specificity, prevalence) -> np.ndarray | fl
         + (1 - values["prevalence"]) * values["specificity"]
     )
     return float(out[0]) if out.size == 1 else out
+
+
+# ---------------------------------------------------------------------------------------------
+# paired proportions: McNemar's test
+# ---------------------------------------------------------------------------------------------
+MCNEMAR_METHODS = ("exact", "asymptotic")
+PAIRED_MEASURES = ("sensitivity", "specificity")
+
+
+def _check_confidence_level(confidence_level) -> float:
+    if isinstance(confidence_level, bool) or not isinstance(
+        confidence_level, (int, float, np.floating)
+    ):
+        raise TypeError(
+            f"confidence_level must be a number between 0 and 1, got {confidence_level!r}"
+        )
+    if not 0.0 < float(confidence_level) < 1.0:
+        raise ValueError(
+            f"confidence_level must lie strictly between 0 and 1, got {confidence_level!r}"
+        )
+    return float(confidence_level)
+
+
+@dataclass(frozen=True)
+class McNemarTest:
+    """McNemar's test of two paired proportions, with the difference and its interval.
+
+    Attributes
+    ----------
+    estimate : float
+        Difference of the two proportions, ``p1 - p2 = (b - c) / n``.
+    se : float
+        Large-sample standard error of the difference,
+        ``sqrt((b + c) - (b - c)**2 / n) / n``.
+    ci_low, ci_high : float
+        Wald interval ``estimate -/+ z se`` (not clipped).
+    p_value : float
+        Two-sided p-value of the null hypothesis ``p1 == p2``.
+    statistic : float
+        ``min(b, c)`` for the exact test; the chi-square statistic (1 df) otherwise.
+    method : str
+        ``"exact"`` (binomial) or ``"asymptotic"`` (chi-square).
+    correction : bool
+        Whether the continuity correction was used (asymptotic test only).
+    table : tuple of int
+        The paired table ``(a, b, c, d)``: ``a`` positive on both, ``b`` positive on the first
+        only, ``c`` positive on the second only, ``d`` negative on both.
+    n : int
+        Number of pairs.
+    p1, p2 : float
+        The two proportions, ``(a + b) / n`` and ``(a + c) / n``.
+    confidence_level : float
+        Confidence level of the interval.
+    measure : str
+        What the proportions are (``"proportion"``, ``"sensitivity"`` or ``"specificity"``).
+    """
+
+    estimate: float
+    se: float
+    ci_low: float
+    ci_high: float
+    p_value: float
+    statistic: float
+    method: str
+    correction: bool
+    table: tuple[int, int, int, int]
+    n: int
+    p1: float
+    p2: float
+    confidence_level: float
+    measure: str = "proportion"
+
+    @property
+    def discordant(self) -> tuple[int, int]:
+        """The discordant counts ``(b, c)``, the only cells the test uses."""
+        return self.table[1], self.table[2]
+
+    def to_frame(self) -> pd.DataFrame:
+        """One-row tidy table of the comparison."""
+        a, b, c, d = self.table
+        return pd.DataFrame(
+            [
+                {
+                    "measure": self.measure,
+                    "p1": self.p1,
+                    "p2": self.p2,
+                    "estimate": self.estimate,
+                    "se": self.se,
+                    "ci_low": self.ci_low,
+                    "ci_high": self.ci_high,
+                    "b": b,
+                    "c": c,
+                    "n": self.n,
+                    "method": self.method,
+                    "correction": self.correction,
+                    "statistic": self.statistic,
+                    "p_value": self.p_value,
+                    "confidence_level": self.confidence_level,
+                }
+            ]
+        )
+
+
+def mcnemar_test(
+    table=None,
+    *,
+    a: int | None = None,
+    b: int | None = None,
+    c: int | None = None,
+    d: int | None = None,
+    method: str = "exact",
+    correction: bool = True,
+    confidence_level: float = 0.95,
+    measure: str = "proportion",
+) -> McNemarTest:
+    """McNemar's test: do two binary results on the same participants differ in their rate?
+
+    Parameters
+    ----------
+    table : array-like of shape (2, 2), optional
+        Paired table ``[[a, b], [c, d]]``: rows the first result (positive, negative), columns
+        the second (positive, negative). Give either ``table`` or the four counts.
+    a, b, c, d : int, optional
+        The four cells by name: ``a`` both positive, ``b`` first positive only, ``c`` second
+        positive only, ``d`` both negative.
+    method : {"exact", "asymptotic"}, default "exact"
+        ``"exact"``: the conditional binomial test of ``b`` among the ``b + c`` discordant
+        pairs with probability one half (R's ``binom.test(b, b + c)``). ``"asymptotic"``: the
+        chi-square statistic on 1 df (R's ``mcnemar.test``).
+    correction : bool, default True
+        Continuity correction of the asymptotic statistic (Edwards 1948), as R's default.
+        Ignored by the exact test.
+    confidence_level : float, default 0.95
+        Confidence level of the interval for the difference.
+    measure : str, default "proportion"
+        Label stored in the result.
+
+    Returns
+    -------
+    McNemarTest
+
+    Notes
+    -----
+    Only the discordant pairs carry information about a difference. Under the null hypothesis
+    each of the :math:`b + c` discordant pairs is equally likely to fall either way, so
+    :math:`b \\sim \\mathrm{Bin}(b + c, 1/2)` (exact test), or
+
+    .. math:: X^2 = \\frac{(|b - c| - 1)^2}{b + c} \\sim \\chi^2_1
+
+    with the continuity correction, :math:`(b - c)^2/(b + c)` without (McNemar 1947). The
+    p-values come from :func:`statsmodels.stats.contingency_tables.mcnemar`, with two
+    exceptions that follow R's ``mcnemar.test``: when :math:`b = c` the continuity correction is
+    not applied (statsmodels would give a positive statistic for a difference of zero), and
+    with no discordant pair the statistic is 0 and p = 1 (R returns NaN). The difference
+    :math:`(b - c)/n` gets the Wald interval with
+    :math:`\\widehat{SE} = \\sqrt{(b + c) - (b - c)^2/n}\\,/\\,n` (Agresti 2013, sec. 11.1),
+    which is poor when :math:`b + c` is small.
+
+    References
+    ----------
+    McNemar Q. Note on the sampling error of the difference between correlated proportions or
+    percentages. Psychometrika 1947;12(2):153-157.
+    Edwards AL. Note on the "correction for continuity" in testing the significance of the
+    difference between correlated proportions. Psychometrika 1948;13(3):185-187.
+    Agresti A. Categorical Data Analysis. 3rd ed. Wiley; 2013.
+
+    Examples
+    --------
+    >>> res = mcnemar_test([[120, 12], [3, 15]])
+    >>> round(res.estimate, 3), round(res.p_value, 4)
+    (0.06, 0.0352)
+    >>> round(mcnemar_test(b=12, c=3, a=120, d=15, method="asymptotic").p_value, 4)
+    0.0389
+    """
+    if method not in MCNEMAR_METHODS:
+        raise ValueError(f"method must be 'exact' or 'asymptotic'; got {method!r}")
+    if not isinstance(correction, (bool, np.bool_)):
+        raise TypeError(f"correction must be True or False, got {correction!r}")
+    confidence_level = _check_confidence_level(confidence_level)
+    counts = {"a": a, "b": b, "c": c, "d": d}
+    given = [name for name, v in counts.items() if v is not None]
+    if table is not None:
+        if given:
+            raise ValueError(f"give either table or the counts, not both (also got {given})")
+        cells = np.asarray(table.to_numpy() if isinstance(table, pd.DataFrame) else table)
+        if cells.shape != (2, 2):
+            raise ValueError(f"table must be 2 x 2 ([[a, b], [c, d]]), got shape {cells.shape}")
+        counts = {"a": cells[0, 0], "b": cells[0, 1], "c": cells[1, 0], "d": cells[1, 1]}
+    elif len(given) != 4:
+        missing = [name for name, v in counts.items() if v is None]
+        raise ValueError(f"give a 2 x 2 table or all four counts; missing {missing}")
+    k = {name: _check_count(v, name) for name, v in counts.items()}
+    n = k["a"] + k["b"] + k["c"] + k["d"]
+    if n == 0:
+        raise ValueError("the table is empty (every count is 0)")
+    nb, nc = k["b"], k["c"]
+    from statsmodels.stats.contingency_tables import mcnemar as _sm_mcnemar
+
+    if nb + nc == 0:
+        statistic, p_value = (0.0, 1.0)
+    elif method == "exact":
+        res = _sm_mcnemar([[k["a"], nb], [nc, k["d"]]], exact=True)
+        statistic, p_value = float(res.statistic), float(res.pvalue)
+    else:
+        use_correction = bool(correction) and nb != nc
+        res = _sm_mcnemar([[k["a"], nb], [nc, k["d"]]], exact=False, correction=use_correction)
+        statistic, p_value = float(res.statistic), float(res.pvalue)
+    estimate = (nb - nc) / n
+    se = math.sqrt(max((nb + nc) - (nb - nc) ** 2 / n, 0.0)) / n
+    z = stats.norm.ppf(0.5 + confidence_level / 2)
+    return McNemarTest(
+        estimate=estimate,
+        se=se,
+        ci_low=float(estimate - z * se),
+        ci_high=float(estimate + z * se),
+        p_value=min(p_value, 1.0),
+        statistic=statistic,
+        method=method,
+        correction=bool(correction) if method == "asymptotic" else False,
+        table=(k["a"], nb, nc, k["d"]),
+        n=n,
+        p1=(k["a"] + nb) / n,
+        p2=(k["a"] + nc) / n,
+        confidence_level=confidence_level,
+        measure=str(measure),
+    )
+
+
+def paired_accuracy_test(
+    truth,
+    positive1,
+    positive2,
+    *,
+    measure: str = "sensitivity",
+    method: str = "exact",
+    correction: bool = True,
+    confidence_level: float = 0.95,
+) -> McNemarTest:
+    """Compare the sensitivities (or specificities) of two tests read on the same participants.
+
+    Parameters
+    ----------
+    truth : array-like of 0/1 or bool
+        Reference standard, 1 = malignant.
+    positive1, positive2 : array-like of 0/1 or bool
+        The two tests' positive calls (e.g. ``marker >= 62`` and ``marker >= 58``), same
+        participants in the same order.
+    measure : {"sensitivity", "specificity"}, default "sensitivity"
+        ``"sensitivity"``: McNemar's test on the malignant participants' positive calls.
+        ``"specificity"``: on the benign participants' negative calls.
+    method : {"exact", "asymptotic"}, default "exact"
+        See :func:`mcnemar_test`.
+    correction : bool, default True
+        Continuity correction of the asymptotic test.
+    confidence_level : float, default 0.95
+        Confidence level of the interval for the difference.
+
+    Returns
+    -------
+    McNemarTest
+        ``estimate`` is measure(test 1) - measure(test 2).
+
+    Notes
+    -----
+    The two sensitivities are computed on the *same* malignant participants, so they are
+    correlated, and checking whether their separate confidence intervals overlap ignores that
+    (and is too conservative). The paired table of the malignant participants is
+    ``a`` = positive on both, ``b`` = positive on test 1 only, ``c`` = positive on test 2 only,
+    ``d`` = negative on both, and Se1 - Se2 = (b - c)/m. For specificities the roles of
+    positive and negative are swapped within the benign participants (Hawass 1997; Trajman &
+    Luiz 2008).
+
+    References
+    ----------
+    McNemar Q. Psychometrika 1947;12:153-157.
+    Hawass NE. Comparing the sensitivities and specificities of two diagnostic procedures
+    performed on the same group of patients. Br J Radiol 1997;70:360-366.
+    Trajman A, Luiz RR. McNemar chi2 test revisited: comparing sensitivity and specificity of
+    diagnostic examinations. Scand J Clin Lab Invest 2008;68:77-80.
+
+    Examples
+    --------
+    >>> truth = [1, 1, 1, 1, 1, 0, 0, 0]
+    >>> res = paired_accuracy_test(truth, [1, 1, 1, 1, 0, 0, 0, 1], [1, 1, 0, 0, 0, 0, 0, 0])
+    >>> res.p1, res.p2, res.discordant
+    (0.8, 0.4, (2, 0))
+    """
+    if measure not in PAIRED_MEASURES:
+        raise ValueError(f"measure must be 'sensitivity' or 'specificity'; got {measure!r}")
+    y = as_binary_truth(truth, "truth")
+    t1 = as_binary_truth(positive1, "positive1").astype(bool)
+    t2 = as_binary_truth(positive2, "positive2").astype(bool)
+    check_same_length(truth=y, positive1=t1, positive2=t2)
+    keep = y == (1 if measure == "sensitivity" else 0)
+    if not keep.any():
+        group = "malignant (1)" if measure == "sensitivity" else "benign (0)"
+        raise ValueError(f"truth has no {group} participants, so the {measure} is undefined")
+    # "success" is a positive call among malignant, a negative call among benign
+    s1, s2 = t1[keep], t2[keep]
+    if measure == "specificity":
+        s1, s2 = ~s1, ~s2
+    return mcnemar_test(
+        a=int(np.sum(s1 & s2)),
+        b=int(np.sum(s1 & ~s2)),
+        c=int(np.sum(~s1 & s2)),
+        d=int(np.sum(~s1 & ~s2)),
+        method=method,
+        correction=correction,
+        confidence_level=confidence_level,
+        measure=measure,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# partial verification: Begg and Greenes' correction
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CorrectedEstimate:
+    """A sensitivity or specificity corrected for partial verification.
+
+    Attributes
+    ----------
+    measure : str
+        ``"sensitivity"`` or ``"specificity"``.
+    estimate : float
+        The Begg-Greenes estimate.
+    se : float
+        Its delta-method standard error (Begg & Greenes 1983).
+    ci_low, ci_high : float
+        Confidence limits, computed on the logit scale and transformed back (NaN when a count
+        in the variance is zero).
+    naive : float
+        The same measure computed on the verified participants only (complete-case analysis).
+    confidence_level : float
+        Confidence level.
+    """
+
+    measure: str
+    estimate: float
+    se: float
+    ci_low: float
+    ci_high: float
+    naive: float
+    confidence_level: float
+
+
+@dataclass(frozen=True)
+class VerificationCorrection:
+    """Sensitivity and specificity corrected for partial verification (Begg & Greenes 1983).
+
+    Attributes
+    ----------
+    sensitivity, specificity : CorrectedEstimate
+    tp, fp, fn, tn : int
+        The verified participants' 2x2 table.
+    unverified_positive, unverified_negative : int
+        Test-positive and test-negative participants without the reference standard.
+    confidence_level : float
+    """
+
+    sensitivity: CorrectedEstimate
+    specificity: CorrectedEstimate
+    tp: int
+    fp: int
+    fn: int
+    tn: int
+    unverified_positive: int
+    unverified_negative: int
+    confidence_level: float
+
+    @property
+    def n(self) -> int:
+        """All participants, verified or not."""
+        return (
+            self.tp
+            + self.fp
+            + self.fn
+            + self.tn
+            + self.unverified_positive
+            + self.unverified_negative
+        )
+
+    @property
+    def verified_share_positive(self) -> float:
+        """Share of test-positive participants who were verified."""
+        return (self.tp + self.fp) / (self.tp + self.fp + self.unverified_positive)
+
+    @property
+    def verified_share_negative(self) -> float:
+        """Share of test-negative participants who were verified."""
+        return (self.fn + self.tn) / (self.fn + self.tn + self.unverified_negative)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy table: one row per measure with the naive and the corrected estimate."""
+        return pd.DataFrame([vars(self.sensitivity), vars(self.specificity)])
+
+
+def _logit_interval(estimate: float, var_logit: float, z: float) -> tuple[float, float, float]:
+    """(se, low, high) from the variance of logit(estimate) (delta method)."""
+    if not (0.0 < estimate < 1.0 and math.isfinite(var_logit)):
+        return math.nan, math.nan, math.nan
+    half = z * math.sqrt(var_logit)
+    centre = math.log(estimate / (1 - estimate))
+    se = estimate * (1 - estimate) * math.sqrt(var_logit)
+    return se, 1 / (1 + math.exp(-(centre - half))), 1 / (1 + math.exp(-(centre + half)))
+
+
+def begg_greenes_from_counts(
+    *,
+    tp: int,
+    fp: int,
+    fn: int,
+    tn: int,
+    unverified_positive: int,
+    unverified_negative: int,
+    confidence_level: float = 0.95,
+) -> VerificationCorrection:
+    """Begg-Greenes sensitivity and specificity from verified counts and unverified totals.
+
+    Parameters
+    ----------
+    tp, fp, fn, tn : int
+        The 2x2 table of the participants whose disease status was verified by the reference
+        standard.
+    unverified_positive, unverified_negative : int
+        How many test-positive and test-negative participants were not verified.
+    confidence_level : float, default 0.95
+        Confidence level.
+
+    Returns
+    -------
+    VerificationCorrection
+
+    Notes
+    -----
+    If the decision to verify depends on the test result only (verification is *missing at
+    random* given the test), the verified participants still estimate the predictive values
+    :math:`P(D^+ \\mid T^+)` and :math:`P(D^+ \\mid T^-)` without bias, and every participant
+    contributes the share of positive tests :math:`P(T^+)`. Bayes' theorem then gives
+
+    .. math:: \\mathrm{Se} = \\frac{P(T^+)P(D^+\\mid T^+)}
+        {P(T^+)P(D^+\\mid T^+) + P(T^-)P(D^+\\mid T^-)},\\qquad
+        \\mathrm{Sp} = \\frac{P(T^-)P(D^-\\mid T^-)}
+        {P(T^-)P(D^-\\mid T^-) + P(T^+)P(D^-\\mid T^+)}
+
+    (Begg & Greenes 1983). With :math:`n_1, n_0` test-positive and test-negative participants
+    in all (:math:`N = n_1 + n_0`), of whom :math:`v_1, v_0` verified, the delta method gives
+
+    .. math:: \\mathrm{Var}(\\mathrm{logit}\\,\\widehat{\\mathrm{Se}}) = \\frac{N}{n_1 n_0}
+        + \\frac{1}{TP} - \\frac{1}{v_1} + \\frac{1}{FN} - \\frac{1}{v_0},
+
+    and for the specificity the same with FP and TN; ``se`` is
+    :math:`\\widehat{\\mathrm{Se}}(1 - \\widehat{\\mathrm{Se}})` times its square root (Begg &
+    Greenes' variance) and the interval is computed on the logit scale. The estimate equals the
+    naive one on the table completed by sharing each unverified group between malignant and
+    benign in the proportions seen among the verified with the same test result, and the
+    inverse-probability-weighted estimate (Alonzo & Pepe 2005). If verification depends on
+    the disease itself, beyond the test result, the correction does not remove the bias.
+
+    References
+    ----------
+    Begg CB, Greenes RA. Assessment of diagnostic tests when disease verification is subject
+    to selection bias. Biometrics 1983;39(1):207-215.
+    Zhou XH, Obuchowski NA, McClish DK. Statistical Methods in Diagnostic Medicine. 2nd ed.
+    Wiley; 2011, chapter 10.
+    Alonzo TA, Pepe MS. Assessing accuracy of a continuous screening test in the presence of
+    verification bias. J R Stat Soc C 2005;54:173-190.
+
+    Examples
+    --------
+    The hepatic scintigraphy data (Drum & Christacopoulos 1972), the textbook example:
+
+    >>> res = begg_greenes_from_counts(tp=231, fp=32, fn=27, tn=54,
+    ...                                unverified_positive=166, unverified_negative=140)
+    >>> round(res.sensitivity.naive, 3), round(res.sensitivity.estimate, 3)
+    (0.895, 0.836)
+    >>> round(res.specificity.naive, 3), round(res.specificity.estimate, 3)
+    (0.628, 0.738)
+    """
+    confidence_level = _check_confidence_level(confidence_level)
+    k = {
+        name: _check_count(v, name)
+        for name, v in (
+            ("tp", tp),
+            ("fp", fp),
+            ("fn", fn),
+            ("tn", tn),
+            ("unverified_positive", unverified_positive),
+            ("unverified_negative", unverified_negative),
+        )
+    }
+    v1, v0 = k["tp"] + k["fp"], k["fn"] + k["tn"]
+    if v1 == 0:
+        raise ValueError("no verified test-positive participant: P(D+ | T+) cannot be estimated")
+    if v0 == 0:
+        raise ValueError("no verified test-negative participant: P(D+ | T-) cannot be estimated")
+    if k["tp"] + k["fn"] == 0:
+        raise ValueError("tp + fn is 0: no verified malignant participant")
+    if k["fp"] + k["tn"] == 0:
+        raise ValueError("fp + tn is 0: no verified benign participant")
+    n1, n0 = v1 + k["unverified_positive"], v0 + k["unverified_negative"]
+    n = n1 + n0
+    ppv, for_ = k["tp"] / v1, k["fn"] / v0  # P(D+ | T+), P(D+ | T-)
+    pi = n1 / n
+    se_hat = pi * ppv / (pi * ppv + (1 - pi) * for_)
+    sp_hat = (1 - pi) * (1 - for_) / ((1 - pi) * (1 - for_) + pi * (1 - ppv))
+    z = stats.norm.ppf(0.5 + confidence_level / 2)
+    common = n / (n1 * n0)
+    var_logit_se = common + _inv(k["tp"]) - 1 / v1 + _inv(k["fn"]) - 1 / v0
+    var_logit_sp = common + _inv(k["tn"]) - 1 / v0 + _inv(k["fp"]) - 1 / v1
+    se_se, se_low, se_high = _logit_interval(se_hat, var_logit_se, z)
+    sp_se, sp_low, sp_high = _logit_interval(sp_hat, var_logit_sp, z)
+    return VerificationCorrection(
+        sensitivity=CorrectedEstimate(
+            "sensitivity",
+            se_hat,
+            se_se,
+            se_low,
+            se_high,
+            k["tp"] / (k["tp"] + k["fn"]),
+            confidence_level,
+        ),
+        specificity=CorrectedEstimate(
+            "specificity",
+            sp_hat,
+            sp_se,
+            sp_low,
+            sp_high,
+            k["tn"] / (k["fp"] + k["tn"]),
+            confidence_level,
+        ),
+        **k,
+        confidence_level=confidence_level,
+    )
+
+
+def begg_greenes(
+    truth, test_positive, verified, *, confidence_level: float = 0.95
+) -> VerificationCorrection:
+    """Sensitivity and specificity corrected for partial verification, from participant data.
+
+    Parameters
+    ----------
+    truth : array-like of 0/1, with NaN allowed where not verified
+        Reference standard (1 = malignant) of the verified participants; its value is ignored
+        where ``verified`` is false.
+    test_positive : array-like of 0/1 or bool
+        The index test's positive calls, for every participant.
+    verified : array-like of bool
+        True where the reference standard was applied.
+    confidence_level : float, default 0.95
+        Confidence level.
+
+    Returns
+    -------
+    VerificationCorrection
+
+    Notes
+    -----
+    Counts the verified 2x2 table and the unverified test-positive and test-negative
+    participants, then calls :func:`begg_greenes_from_counts` (see there for the formulas).
+
+    References
+    ----------
+    Begg CB, Greenes RA. Biometrics 1983;39:207-215.
+
+    Examples
+    --------
+    >>> res = begg_greenes([1, 1, 0, 0, float("nan"), float("nan")],
+    ...                    [1, 0, 1, 0, 1, 0], [True, True, True, True, False, False])
+    >>> res.unverified_positive, res.unverified_negative
+    (1, 1)
+    """
+    t = as_binary_truth(test_positive, "test_positive").astype(bool)
+    v = np.asarray(verified)
+    if v.dtype != bool:
+        v = as_binary_truth(v, "verified").astype(bool)
+    raw = np.asarray(truth, dtype=float)
+    check_same_length(truth=raw, test_positive=t, verified=v)
+    if not v.any():
+        raise ValueError("verified is false for every participant; nothing to estimate from")
+    y = as_binary_truth(raw[v], "truth (verified participants)").astype(bool)
+    tv = t[v]
+    return begg_greenes_from_counts(
+        tp=int(np.sum(tv & y)),
+        fp=int(np.sum(tv & ~y)),
+        fn=int(np.sum(~tv & y)),
+        tn=int(np.sum(~tv & ~y)),
+        unverified_positive=int(np.sum(t[~v])),
+        unverified_negative=int(np.sum(~t[~v])),
+        confidence_level=confidence_level,
+    )

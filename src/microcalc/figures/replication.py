@@ -152,14 +152,20 @@ def youden_cutoffs(
 
 
 def delong_power_curve(power: pd.DataFrame, *, model_power: float | None = None) -> plt.Figure:
-    """Power of the paired DeLong test against the correlation of the two markers.
+    """Rejection rate of the paired DeLong test against the correlation of the two markers.
+
+    For two fixed (non-nested) markers the rate is the power of a valid test. The horizontal
+    line is labelled as the rejection rate of the nested comparison (a logistic model against
+    its own sub-model), for which the DeLong test is not valid (Demler et al. 2012), so that
+    rate is not a power.
 
     Parameters
     ----------
     power : pandas.DataFrame
         Columns ``correlation``, ``power``, ``ci_low``, ``ci_high`` (one row per correlation).
     model_power : float, optional
-        Power in the replicate studies of the cohort model, drawn as a horizontal line.
+        Share of replicate studies of the cohort model in which the nested DeLong test gave
+        p < 0.05, drawn as a horizontal line.
 
     Returns
     -------
@@ -174,7 +180,7 @@ def delong_power_curve(power: pd.DataFrame, *, model_power: float | None = None)
         power["power"],
         "o-",
         color=RANGE_COLOUR,
-        label="binormal markers with the published AUCs",
+        label="two fixed markers with the published AUCs (valid test: power)",
     )
     if model_power is not None:
         ax.axhline(
@@ -182,12 +188,12 @@ def delong_power_curve(power: pd.DataFrame, *, model_power: float | None = None)
             color=REPLICATE_COLOUR,
             lw=2,
             ls="--",
-            label="replicate studies of the cohort model",
+            label="replicate studies: model vs its own sub-model (nested, not valid)",
         )
     ax.axhline(0.05, color="black", lw=0.8, ls=":")
     ax.set_ylim(0, 1.02)
     ax.set_xlabel("within-group correlation of the two markers")
-    ax.set_ylabel("power (p < 0.05)")
-    ax.legend(frameon=False, fontsize=9, loc="upper left")
+    ax.set_ylabel("share of studies with DeLong p < 0.05")
+    ax.legend(frameon=False, fontsize=9, loc="lower right")
     fig.tight_layout()
     return fig
