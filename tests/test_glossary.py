@@ -18,6 +18,12 @@ GLOSSARY = ROOT / "book" / "glossary.md"
 #: Terms a reader meets in several chapters (or that the issue asked for by name). Each must
 #: have a glossary entry; matched case-insensitively against the entry's term.
 CANDIDATES = [
+    "McNemar's test",
+    "Nested models",
+    "Partial AUC",
+    "SPRITE",
+    "Verification bias",
+    "Witness",
     ".632+ bootstrap",
     "Accuracy",
     "Apparent performance",
