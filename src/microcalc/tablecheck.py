@@ -39,6 +39,7 @@ import csv
 import dataclasses
 import hashlib
 import io
+import itertools
 import math
 import re
 from collections.abc import Sequence
@@ -316,7 +317,9 @@ def _header(raw: bytes, source: str) -> list[str]:
     return names
 
 
-def _parse(raw: bytes, names: list[str], source: str, max_rows: int) -> pd.DataFrame:
+def _parse(
+    raw: bytes, names: list[str], source: str, max_rows: int, known: Sequence[str] = ()
+) -> pd.DataFrame:
     """Parse the CSV bytes into categorical text columns (each distinct text stored once).
 
     The text is read in chunks of :data:`_CHUNK_ROWS` rows as plain strings (never converted
@@ -346,8 +349,8 @@ def _parse(raw: bytes, names: list[str], source: str, max_rows: int) -> pd.DataF
                     )
                 for j in range(len(names)):
                     local, uniques = pd.factorize(chunk.iloc[:, j].to_numpy(dtype=object))
-                    known = lookup[j]
-                    mapping = np.array([known.setdefault(u, len(known)) for u in uniques])
+                    seen = lookup[j]
+                    mapping = np.array([seen.setdefault(u, len(seen)) for u in uniques])
                     codes[j].append(mapping[local] if len(mapping) else local)
                 n_rows += len(chunk)
     except pd.errors.EmptyDataError:
@@ -369,6 +372,9 @@ def _parse(raw: bytes, names: list[str], source: str, max_rows: int) -> pd.DataF
         raise _fail(
             f"{source} has more than {max_rows} data rows, the limit (raise it with --max-rows)"
         )
+    checked = [i for i, name in enumerate(names) if name in known]
+    if checked:
+        _check_short_rows(raw, max(checked) + 1, len(names), source)
     if n_rows == 0:
         raise _fail(f"{source} has a header but no data rows")
     columns = {}
@@ -376,6 +382,37 @@ def _parse(raw: bytes, names: list[str], source: str, max_rows: int) -> pd.DataF
         categories = pd.Index(list(lookup[j]), dtype=object)
         columns[name] = pd.Categorical.from_codes(np.concatenate(codes[j]), categories=categories)
     return pd.DataFrame(columns)
+
+
+def _check_short_rows(raw: bytes, n_fields: int, n_header: int, source: str) -> None:
+    """Refuse a line too short to reach the last data-dictionary column (field ``n_fields``).
+
+    pandas pads a short line with empty cells; a truncated file (a copy or download cut short)
+    ends in such a line. Only columns outside the dictionary, at the end, may be left out
+    (they are not checked). Files without quotes
+    are checked by counting commas per line; files with quotes (which may hold commas or line
+    breaks inside cells) with the csv module.
+    """
+    if b'"' in raw:
+        reader = csv.reader(io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8-sig", newline=""))
+        for row in reader:
+            if len(row) < n_fields and any(cell.strip() for cell in row):
+                line, found = reader.line_num, len(row)
+                break
+        else:
+            return
+    else:
+        lines = raw.split(b"\n")
+        commas = np.fromiter(map(bytes.count, lines, itertools.repeat(b",")), dtype=np.int64)
+        short = np.flatnonzero(commas < n_fields - 1)
+        short = [i for i in short if lines[i].strip()]
+        if not short:
+            return
+        line, found = int(short[0]) + 1, int(commas[short[0]]) + 1
+    raise _fail(
+        f"{source} is not a well-formed CSV table: line {line} of the file has {found} field(s) "
+        f"but the header has {n_header}; is the file truncated, or a cell missing?"
+    )
 
 
 def _where(row: int, ids) -> str:
@@ -797,7 +834,7 @@ def read_lesion_table(
     raw, sha256 = _read_bytes(path, max_bytes)
     source = repr(str(path))
     names = _header(raw, source)
-    frame = _parse(raw, names, source, max_rows)
+    frame = _parse(raw, names, source, max_rows, known=tuple(RULES))
     del raw
     checked = check_lesion_table(
         frame, source=source, min_per_class=min_per_class, needed=needed, needed_by=needed_by
@@ -910,5 +947,5 @@ def read_measurement_table(
     path = Path(path)
     raw, _ = _read_bytes(path, max_bytes)
     source = repr(str(path))
-    frame = _parse(raw, _header(raw, source), source, max_rows)
+    frame = _parse(raw, _header(raw, source), source, max_rows, known=MEASUREMENT_COLUMNS)
     return check_measurement_table(frame, participants=participants, source=source)
