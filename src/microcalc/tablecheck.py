@@ -68,9 +68,9 @@ __all__ = [
 ]
 
 #: Largest input file accepted by default (bytes).
-DEFAULT_MAX_BYTES = 50_000_000
+DEFAULT_MAX_BYTES = 250_000_000
 #: Largest number of data rows accepted by default.
-DEFAULT_MAX_ROWS = 100_000
+DEFAULT_MAX_ROWS = 1_000_000
 #: Cell texts that mean "missing" (compared case-insensitively after stripping spaces).
 MISSING_MARKERS = frozenset({"", "na", "n/a", "nan", "null", "none"})
 
