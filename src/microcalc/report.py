@@ -49,7 +49,7 @@ FORMAT_VERSION = 1
 _DIGITS = 10  # significant digits of every float in the report
 #: Above this many rows the logistic fits report Wald intervals only: profile-likelihood
 #: intervals need dozens of refits each, and at this size the likelihood is close to quadratic.
-PROFILE_MAX_ROWS = 100_000
+PROFILE_MAX_ROWS = 10_000
 #: Fewer lesions than this in either class earn a small-sample warning.
 FEW_PER_CLASS = 10
 
