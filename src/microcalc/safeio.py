@@ -226,13 +226,16 @@ def recover(folder, names: Iterable[str] = ()) -> list[str]:
                     f"an interrupted write of {files} in {str(folder)!r} could not be finished "
                     f"({_describe(error)}); run the command again where the folder is writable"
                 ) from None
-        for stale in folder.glob(".microcalc-*.journal.tmp"):
-            stale.unlink(missing_ok=True)
+        stale = list(folder.glob(".microcalc-*.journal.tmp"))
         for name in names:
             for pattern in (f".{name}.*.tmp", f".{name}.*.old"):
-                for stale in folder.glob(pattern):
-                    stale.unlink(missing_ok=True)
-                    done.append(f"removed the stale temporary file {str(stale)!r}")
+                stale += folder.glob(pattern)
+        for path in stale:  # best effort: a read-only folder keeps them, harmlessly
+            try:
+                path.unlink(missing_ok=True)
+            except OSError:
+                continue
+            done.append(f"removed the stale temporary file {str(path)!r}")
     return done
 
 
