@@ -149,7 +149,7 @@ def plausibility_plot(tables: Mapping[str, pd.DataFrame]) -> plt.Figure:
     """
     first = next(iter(tables.values()))
     panels = list(dict.fromkeys(first["measure"]))
-    fig, axes = plt.subplots(1, len(panels), figsize=(3.0 * len(panels), 3.4), squeeze=False)
+    fig, axes = plt.subplots(1, len(panels), figsize=(3.4 * len(panels), 3.6), squeeze=False)
     markers = ["o", "D", "s", "^"]
     for ax, measure in zip(axes[0], panels, strict=True):
         rows = first[first["measure"] == measure].reset_index(drop=True)
@@ -175,6 +175,8 @@ def plausibility_plot(tables: Mapping[str, pd.DataFrame]) -> plt.Figure:
                 edgecolor="black",
                 lw=0.5,
             )
+        if measure == "modes":
+            ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
         ax.set_yticks(range(len(rows)), rows["group"])
         ax.set_ylim(-0.6, len(rows) - 0.4)
         ax.set_title(measure.replace("_", " "), fontsize=10)
