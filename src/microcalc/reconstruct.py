@@ -70,6 +70,7 @@ __all__ = [
     "achieved_values",
     "check_targets",
     "feasibility_map",
+    "lesion_size_check",
     "lesion_size_witness",
     "plausibility",
     "proved_impossible",
@@ -1157,7 +1158,7 @@ def lesion_size_witness(*, seed: int = cohort.DEFAULT_SEED, rounds: int = 12) ->
                 "lesion_size_mm": np.r_[values[0], values[1]] / SIZE_SCALE,
             }
         )
-        check = _size_check(data)
+        check = lesion_size_check(data)
         if check["met"].all():
             break
     return Reconstruction(
@@ -1187,7 +1188,7 @@ def _target_for(key: str, statistic: str | None = None, label: str | None = None
     )
 
 
-def _size_check(data: pd.DataFrame) -> pd.DataFrame:
+def lesion_size_check(data: pd.DataFrame) -> pd.DataFrame:
     """The lesion-size targets of :func:`lesion_size_witness`, computed with scipy."""
     y = data["malignant"].to_numpy()
     x = data["lesion_size_mm"].to_numpy()
