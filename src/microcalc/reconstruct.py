@@ -387,7 +387,7 @@ def reference_cohort(seed: int = cohort.DEFAULT_SEED) -> pd.DataFrame:
     Examples
     --------
     >>> ref = reference_cohort(2025)
-    >>> ref.shape, round(ref.loc[ref.malignant == 1, "elasticity_kpa"].mean(), 1)
+    >>> ref.shape, round(float(ref.loc[ref.malignant == 1, "elasticity_kpa"].mean()), 1)
     ((300, 4), 88.3)
     """
     lesions = cohort.simulate_cohort(seed=seed).lesions
