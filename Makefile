@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksu
 SEED   ?= 2025
 JOBS   ?= 2
 
-.PHONY: book test venv data lint clean lock
+.PHONY: book test venv data lint clean lock pdf
 
 venv: $(STAMP)
 
@@ -48,3 +48,7 @@ lock:
 
 clean:
 	rm -rf _build .pytest_cache .hypothesis conf.py
+
+# `make pdf` builds the book, then prints it to _build/book.pdf with headless Chromium (offline).
+pdf: book
+	$(BIN)/python tools/pdf_book.py --html _build/html --out _build/book.pdf

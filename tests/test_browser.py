@@ -133,3 +133,33 @@ def test_every_page_renders_offline_without_errors(built_book, browser, root):
             page.screenshot(path=str(shots / f"{SCREENSHOTS[page_name]}.png"), full_page=True)
         context.close()
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.book
+def test_chapter_downloads_as_an_executed_notebook(built_book, browser):
+    """The page's download menu offers the chapter as an executed .ipynb; clicking it opens a
+    notebook that validates and whose code cells all ran, with their outputs."""
+    nbformat = pytest.importorskip("nbformat")
+    context = browser.new_context(viewport={"width": 1300, "height": 900})
+    context.route(re.compile(r"^(?!file:).*"), lambda route: route.abort())
+    try:
+        page = context.new_page()
+        page.goto((built_book / "notebooks" / "roc.html").as_uri(), wait_until="load")
+        page.click("button[aria-label='Download this page']")
+        item = page.locator("a.btn-download-notebook-button")
+        assert item.is_visible(), "no .ipynb entry in the download menu"
+        assert item.inner_text().strip() == ".ipynb"
+        with context.expect_page() as opened:
+            item.click()
+        shown = opened.value
+        shown.wait_for_load_state()
+        assert shown.url.endswith("/_sources/notebooks/roc.ipynb"), shown.url
+        notebook = nbformat.reads(shown.evaluate("document.body.innerText"), as_version=4)
+    finally:
+        context.close()
+    nbformat.validate(notebook)
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    assert code and all(cell.execution_count for cell in code), "not every code cell ran"
+    kinds = {key for cell in code for output in cell.outputs for key in output.get("data", {})}
+    assert "image/png" in kinds and "text/html" in kinds, kinds
+    assert notebook.metadata.kernelspec.name == "python3"

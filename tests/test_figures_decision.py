@@ -14,6 +14,7 @@ from microcalc.figures.decision import (  # noqa: E402
     decision_curve_panels,
     prevalence_curves,
 )
+from tests.figure_checks import legend_overlaps  # noqa: E402
 
 
 def test_prevalence_curves_returns_a_figure():
@@ -21,6 +22,21 @@ def test_prevalence_curves_returns_a_figure():
     grid = res.at_prevalence(np.linspace(0.01, 0.99, 50))
     fig = prevalence_curves(grid, span=(0.2, 0.3), span_label="range", marks={"study": 0.5})
     assert isinstance(fig, plt.Figure)
+    plt.close(fig)
+
+
+def test_prevalence_curves_legend_covers_no_label():
+    # as in the decisions chapter: the study's prevalence marked at one half
+    res = accuracy.accuracy_from_table(tp=132, fp=20, fn=18, tn=130)
+    grid = res.at_prevalence(np.linspace(0.01, 0.99, 99))
+    fig = prevalence_curves(
+        grid,
+        span=(0.2, 0.3),
+        span_label="published biopsy PPV, 20-30%",
+        marks={"this study": 0.5},
+        risk_reference=(0.02, "BI-RADS 3 ceiling"),
+    )
+    assert legend_overlaps(fig) == []
     plt.close(fig)
 
 

@@ -61,3 +61,45 @@ def test_delong_power_curve_returns_a_figure():
     fig = delong_power_curve(power, model_power=0.99)
     assert isinstance(fig, plt.Figure)
     plt.close(fig)
+
+
+def _label_boxes(ax, fig):
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    labels = [t for t in ax.get_xticklabels(which="both") if t.get_visible() and t.get_text()]
+    lo, hi = ax.get_xlim()
+    inside = [t for t in labels if lo <= t.get_position()[0] <= hi]
+    return [t.get_window_extent(renderer) for t in inside]
+
+
+def test_log_panels_have_readable_non_overlapping_ticks():
+    rng = np.random.default_rng(1)
+    n = 400
+    results = pd.DataFrame(
+        {
+            "or_age": np.exp(rng.normal(0.0, 0.05, n)),  # narrow: well under one decade
+            "or_size": np.exp(rng.normal(0.3, 0.3, n)),  # about one decade with the margins
+            "or_strain_ratio": np.exp(rng.normal(6, 2.5, n)),  # wide: several decades
+        }
+    )
+    published = {"or_age": 1.01, "or_size": 1.15, "or_strain_ratio": 2.5}
+    summary = montecarlo.replicate_summary(results, published)
+    fig = sampling_distributions(
+        results,
+        summary,
+        labels={"or_age": "OR age", "or_size": "OR size", "or_strain_ratio": "OR SR"},
+        log_scale=list(published),
+        ncols=3,
+    )
+    for ax in fig.axes[:3]:
+        boxes = _label_boxes(ax, fig)
+        assert len(boxes) >= 2, ax.get_title()
+        boxes.sort(key=lambda b: b.x0)
+        for left, right in zip(boxes, boxes[1:], strict=False):
+            assert left.x1 < right.x0, f"{ax.get_title()}: tick labels overlap"
+    # the narrow panel is not squeezed: the 2.5-97.5% range fills most of the axis
+    narrow = fig.axes[0]
+    lo, hi = narrow.get_xlim()
+    q = summary.loc["or_age"]
+    assert np.log(q["q975"] / q["q025"]) > 0.6 * np.log(hi / lo)
+    plt.close(fig)

@@ -43,6 +43,26 @@ def test_roc_curves_returns_figure_with_two_panels(sample):
         plt.close(fig)
 
 
+def test_roc_curves_sets_published_aucs_beside_ours(sample):
+    y, markers, _ = sample
+    curves = {name: roc.roc_curve(y, x) for name, x in markers.items()}
+    ours = {"elasticity": (0.85, 0.77, 0.93), "other marker": (0.80, 0.70, 0.90)}
+    published = {"elasticity": (0.95, 0.92, 0.98)}
+    fig = roc_curves(curves, aucs=ours, published_aucs=published)
+    try:
+        assert len(fig.axes) == 3
+        panel = fig.axes[2]
+        # one filled point per marker, one open diamond for the one published AUC
+        points = [line for line in panel.lines if line.get_marker() in ("o", "D")]
+        drawn = sorted((line.get_marker(), float(line.get_xdata()[0])) for line in points)
+        assert drawn == [("D", 0.95), ("o", 0.80), ("o", 0.85)]
+        assert [t.get_text() for t in panel.get_yticklabels()] == ["other marker", "elasticity"]
+        texts = [t.get_text() for t in panel.get_legend().get_texts()]
+        assert texts == ["this book (95% CI)", "published (95% CI)"]
+    finally:
+        plt.close(fig)
+
+
 def test_roc_curves_without_options(sample):
     y, markers, _ = sample
     fig = roc_curves({"x": roc.roc_curve(y, markers["elasticity"])})

@@ -9,6 +9,7 @@ import pandas as pd  # noqa: E402
 
 from microcalc import samplesize  # noqa: E402
 from microcalc.figures.samplesize import candidate_sizes, power_curves  # noqa: E402
+from tests.figure_checks import legend_overlaps  # noqa: E402
 
 
 def test_power_curves_returns_a_figure():
@@ -30,6 +31,31 @@ def test_power_curves_returns_a_figure():
     )
     fig = power_curves(curves, simulated=simulated, design_n=60, target_power=0.9)
     assert isinstance(fig, plt.Figure)
+    plt.close(fig)
+
+
+def test_power_curves_legend_covers_no_label():
+    # as in the sample-size chapter: the design's n marked where the curves have flattened
+    curves = pd.concat(
+        [
+            samplesize.power_curve([0.8, 0.85, 0.9, 0.95], range(2, 251, 4), null_auc=null)
+            for null in (0.5, 0.75)
+        ]
+    )
+    simulated = pd.DataFrame(
+        {
+            "auc": [0.85],
+            "null_auc": [0.75],
+            "n_cases": [150],
+            "power": [0.98],
+            "ci_low": [0.97],
+            "ci_high": [0.99],
+        }
+    )
+    fig = power_curves(
+        curves, simulated=simulated, design_n=150, target_power=0.9, design_label="this study"
+    )
+    assert legend_overlaps(fig) == []
     plt.close(fig)
     fig = power_curves(curves[curves.null_auc == 0.5])
     assert isinstance(fig, plt.Figure)

@@ -11,8 +11,8 @@ of the lesion table it builds
   muscle), a lesion of the row's size, and bright punctate foci laid out as the row's
   calcification pattern;
 * a **shear-wave elasticity map** in kPa: a soft background by tissue type and a lesion whose
-  stiffness varies around a stiffest spot, scaled so that the map reproduces the row's Emean
-  and Emax exactly (definitions below);
+  stiffness varies around a stiffest spot, scaled so that the map's ROI reproduces the row's
+  Emean and Emax exactly (definitions below);
 * a **strain elastogram** (:func:`strain_elastogram`) coloured by the 5-point score.
 
 Everything is deterministic: the random numbers come from one
@@ -24,17 +24,20 @@ Definitions used throughout (pixel spacing :data:`PIXEL_MM` = 0.1 mm):
 * **lesion region**: the pixels of :attr:`LesionPhantom.lesion_mask`; its width (lateral
   extent) equals ``lesion_size_mm`` to within one pixel.
 * **ROI**: the 2 mm x 2 mm box (20 x 20 pixels) over the stiffest part of the lesion, i.e. the
-  box position whose mean stiffness over the *lesion pixels it contains* is largest, among
-  positions where lesion pixels fill at least half the box (the protocol of Barr et al. 2015
-  and of the study: the box goes on the stiffest part shown by the colour map).
-* **Emean** of the phantom: mean of the map over the whole lesion region.
-  **Emax**: the largest map value among lesion pixels inside the ROI.
-  Both equal the row's ``elasticity_kpa`` and ``elasticity_max_kpa`` to floating-point
-  precision (the tests require agreement within 0.005 kPa, half the CSV's last decimal).
+  box position whose mean log stiffness (geometric mean) over the *lesion pixels it contains*
+  is largest, among positions where lesion pixels fill at least half the box (the protocol of
+  Barr et al. 2015 and of the study: the box goes on the stiffest part shown by the colour
+  map). By arithmetic mean it is the stiffest box too, or within a fraction of a percent of it.
+* **Emean**: mean of the map over the lesion pixels inside the ROI
+  (:attr:`LesionPhantom.roi_mean_kpa`). **Emax**: the largest map value among them
+  (:attr:`LesionPhantom.roi_max_kpa`). As in the study's protocol and the data dictionary,
+  these are the recorded values: they equal the row's ``elasticity_kpa`` and
+  ``elasticity_max_kpa`` to floating-point precision (the tests require agreement within
+  0.005 kPa, half the CSV's last decimal). One phantom stands for one acquisition; the study
+  averages three per reader.
 
-The data dictionary records ``elasticity_kpa`` as the readers' mean *inside the ROI*; the
-phantom anchors it on the whole lesion instead, so that the mean of the phantom's ROI
-(:attr:`LesionPhantom.roi_mean_kpa`) shows how far a box on the stiffest part reads above the
+The mean of the whole lesion (:attr:`LesionPhantom.lesion_mean_kpa`) is *not* recorded by the
+protocol; it lies below Emean and shows how far a box on the stiffest part reads above the
 lesion as a whole.
 
 References
@@ -52,7 +55,7 @@ Examples
 >>> p = lesion_phantom(row, seed=2025)
 >>> p.bmode.shape == p.elasticity_kpa.shape
 True
->>> round(p.lesion_mean_kpa, 6), round(p.roi_max_kpa, 6)
+>>> round(p.roi_mean_kpa, 6), round(p.roi_max_kpa, 6)
 (90.0, 110.0)
 """
 
@@ -216,18 +219,69 @@ def _box_sums(a: np.ndarray, k: int) -> np.ndarray:
     return s[k:, k:] - s[:-k, k:] - s[k:, :-k] + s[:-k, :-k]
 
 
-def _stiffest_box(values: np.ndarray, mask: np.ndarray, k: int) -> tuple[int, int]:
-    """Top-left corner of the k x k box with the largest mean of ``values`` over mask pixels.
+def _box_scores(values: np.ndarray, mask: np.ndarray, k: int) -> np.ndarray:
+    """Mean of ``values`` over mask pixels of every k x k box (top-left [i, j]).
 
     Only boxes in which mask pixels fill at least half the box compete (all boxes with the
-    largest mask count, if no box is half full). Ties go to the first in row-major order.
+    largest mask count, if no box is half full); the others score ``-inf``.
     """
     num = _box_sums(np.where(mask, values, 0.0), k)
     den = _box_sums(mask.astype(float), k)
     need = min(0.5 * k * k, den.max())
-    score = np.where(den >= need - 1e-9, num / np.maximum(den, 1.0), -np.inf)
+    return np.where(den >= need - 1e-9, num / np.maximum(den, 1.0), -np.inf)
+
+
+def _stiffest_box(values: np.ndarray, mask: np.ndarray, k: int) -> tuple[int, int]:
+    """Top-left corner of the k x k box with the largest mean of ``values`` over mask pixels.
+
+    Competing boxes as in :func:`_box_scores`. Ties go to the first in row-major order.
+    """
+    score = _box_scores(values, mask, k)
     i, j = np.unravel_index(int(np.argmax(score)), score.shape)
     return int(i), int(j)
+
+
+def _log_max_over_mean(s: float, values: np.ndarray) -> float:
+    """log(max / mean) of ``exp(s * values)``, computed without overflow."""
+    return float(-np.log(np.mean(np.exp(s * (values - values.max())))))
+
+
+def _box_values(h, mask, corner, k):
+    box = (slice(corner[0], corner[0] + k), slice(corner[1], corner[1] + k))
+    return h[box][mask[box]]
+
+
+def _exponent_for(values: np.ndarray, target: float) -> float:
+    """The ``s >= 0`` at which max / mean of ``exp(s * values)`` equals ``exp(target)``."""
+    from scipy.optimize import brentq
+
+    if target <= 0:
+        return 0.0
+    high = 1.0
+    while _log_max_over_mean(high, values) < target:
+        high *= 2.0
+        if high > 1e6:  # pragma: no cover - needs Emax / Emean near the ROI's pixel count
+            raise ValueError(f"Emax / Emean = {math.exp(target):.3g} is too large for the ROI")
+    return brentq(lambda x: _log_max_over_mean(x, values) - target, 0.0, high, xtol=1e-13)
+
+
+def _anchor_on_roi(h, mask, emean, emax, k):
+    """Stiffness ``c * exp(s * h)`` whose stiffest k x k box has mean Emean and maximum Emax.
+
+    The stiffest box is the one with the largest mean *log* stiffness over its lesion pixels
+    (the largest geometric mean); log stiffness is ``log c + s * h``, so for every ``s > 0``
+    it is the box with the largest mean of ``h``, found once. In that box, max / mean of
+    ``exp(s * h)`` rises monotonically from 1 at ``s = 0`` (its log has derivative
+    ``max(h) - weighted mean of h >= 0``), so ``s`` is the root of
+    ``log(max / mean) = log(Emax / Emean)``, and ``c`` makes the box's mean equal to Emean.
+    The map is positive by construction. Returns the lesion map (valid on ``mask``) and the
+    box's top-left corner.
+    """
+    corner = _stiffest_box(h, mask, k)
+    values = _box_values(h, mask, corner, k)
+    stiffness = np.exp(_exponent_for(values, math.log(emax / emean)) * (h - values.max()))
+    inside = _box_values(stiffness, mask, corner, k)
+    return stiffness * (emean / inside.mean()), corner
 
 
 def _mm_grid(shape, pixel_mm):
@@ -354,7 +408,7 @@ class LesionPhantom:
 
     @property
     def lesion_mean_kpa(self) -> float:
-        """Mean of the map over the lesion region (equals ``emean_kpa``)."""
+        """Mean of the map over the whole lesion region (below ``emean_kpa``: not recorded)."""
         return float(self.elasticity_kpa[self.lesion_mask].mean())
 
     def _roi_values(self) -> np.ndarray:
@@ -368,7 +422,7 @@ class LesionPhantom:
 
     @property
     def roi_mean_kpa(self) -> float:
-        """Mean of the map over lesion pixels in the ROI: what a box on the stiffest part reads."""
+        """Mean of the map over lesion pixels in the ROI: the recorded Emean (``emean_kpa``)."""
         return float(self._roi_values().mean())
 
     @property
@@ -584,17 +638,11 @@ def _swe(rng, tissue, mask, malignant, emean, emax, pixel_mm, roi_px):
     size_mm = 2 * radii.max() * pixel_mm
     width = max(0.8, 0.17 * size_mm)
     bump = np.exp(-(((depth - spot[0]) ** 2 + (lateral - spot[1]) ** 2) / (2 * width**2)))
-    h = 1.6 * bump + 0.35 * _field(rng, shape, 0.45 / pixel_mm)
-    h += 0.12 * _field(rng, shape, 0.15 / pixel_mm)
+    h = 1.6 * bump + 0.25 * _field(rng, shape, 0.45 / pixel_mm)
+    h += 0.6 * _field(rng, shape, 0.15 / pixel_mm)
     h = h - h[mask].mean()
 
-    row0, col0 = _stiffest_box(h, mask, roi_px)
-    box = (slice(row0, row0 + roi_px), slice(col0, col0 + roi_px))
-    h_max = h[box][mask[box]].max()
-    if not h_max > 0:  # pragma: no cover - the stiffest box always holds a positive value
-        raise RuntimeError("stiffness pattern has no positive value in the ROI")
-    scale = (emax - emean) / h_max
-    lesion = emean + scale * h
+    lesion, (row0, col0) = _anchor_on_roi(h, mask, emean, emax, roi_px)
     # outside the lesion the map relaxes from the lesion's edge value to the background
     dist, (ri, ci) = ndimage.distance_transform_edt(~mask, return_indices=True)
     edge = lesion[ri, ci]
@@ -648,16 +696,18 @@ def lesion_phantom(lesion: Mapping | pd.Series, *, seed: int) -> LesionPhantom:
     -------
     LesionPhantom
         Images on a :data:`FIELD_MM` field at :data:`PIXEL_MM` spacing. The map's mean over
-        the lesion region equals ``elasticity_kpa`` and its largest value among lesion pixels
-        in the ROI equals ``elasticity_max_kpa`` (to floating-point precision).
+        the lesion pixels in the ROI equals ``elasticity_kpa`` and its largest value there
+        equals ``elasticity_max_kpa`` (to floating-point precision).
 
     Notes
     -----
-    The lesion's stiffness is ``Emean + s * h(x)``, where ``h`` is a pattern with mean zero
-    over the lesion (a stiffest spot plus smooth heterogeneity). The ROI is the 2 mm box with
-    the largest mean of ``h`` over lesion pixels, which is the box with the largest mean
-    stiffness for any ``s > 0``; ``s`` is then solved so that the largest lesion value in the
-    box equals Emax. Both constraints therefore hold exactly, with no iteration.
+    The lesion's stiffness is ``c * exp(s * h(x))``, where ``h`` is a pattern with mean zero
+    over the lesion (a stiffest spot, smooth heterogeneity and fine texture). The ROI is the
+    2 mm box with the largest mean of ``h`` over lesion pixels, which is the box with the
+    largest mean log stiffness for any ``s > 0``; ``s`` is solved so that max / mean in the box
+    equals Emax / Emean (a monotone equation in ``s``), and ``c`` so that the box's mean equals
+    Emean. Both constraints therefore hold exactly, the map stays positive, and the whole
+    lesion averages less than Emean.
 
     The speckle model (complex Gaussian scatterers, Gaussian point-spread function, envelope,
     log compression to 50 dB) gives Rayleigh-distributed amplitudes, the texture of real

@@ -131,9 +131,13 @@ def prevalence_curves(
                 fontsize=8.5,
                 color="0.25",
             )
-    axes[0].legend(frameon=False, loc="lower right", fontsize=9)
+    # below the panels, where it can cover neither a curve nor a label
+    handles, labels = axes[0].get_legend_handles_labels()
     sns.despine(fig)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.13, 1, 1))
+    fig.legend(
+        handles, labels, frameon=False, loc="lower center", ncols=min(len(labels), 2), fontsize=9
+    )
     return fig
 
 

@@ -219,9 +219,9 @@ def elastography_screen(
     )
     readout = (
         f"ROI {roi.side_mm:.0f} × {roi.side_mm:.0f} mm\n"
-        f"Emax {phantom.roi_max_kpa:6.1f} kPa\n"
-        f"Emean (ROI) {phantom.roi_mean_kpa:6.1f} kPa\n"
-        f"Emean (lesion) {phantom.lesion_mean_kpa:6.1f} kPa"
+        f"Emean {phantom.emean_kpa:6.1f} kPa\n"  # = the ROI's mean, as recorded in the row
+        f"Emax {phantom.emax_kpa:6.1f} kPa\n"  # = the ROI's maximum
+        f"whole lesion {phantom.lesion_mean_kpa:6.1f} kPa"
     )
     # the read-out goes in the first image corner that the colour box leaves free
     depth, width = FIELD_MM

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
+import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
 
@@ -20,6 +21,27 @@ __all__ = ["delong_power_curve", "sampling_distributions", "youden_cutoffs"]
 REPLICATE_COLOUR = "#7f8c8d"
 PUBLISHED_COLOUR = GROUP_COLOURS["malignant"]
 RANGE_COLOUR = GROUP_COLOURS["benign"]
+
+
+def _log_limits(q025: float, q975: float, published: float) -> tuple[float, float]:
+    """Axis limits of a log panel: the 2.5-97.5% range and the published value, plus a margin
+    of a tenth of that span (in log units) on each side, at least 2%."""
+    values = [q025, q975] + ([published] if pd.notna(published) and published > 0 else [])
+    lo, hi = np.log(min(values)), np.log(max(values))
+    margin = max(0.1 * (hi - lo), np.log(1.02))
+    return float(np.exp(lo - margin)), float(np.exp(hi + margin))
+
+
+def _log_ticks(ax, low: float, high: float) -> None:
+    """Readable ticks on a log axis: decades when it spans more than one, else a few plain
+    numbers; never minor-tick labels (which overlap on narrow axes)."""
+    if high / low > 10:
+        ax.xaxis.set_major_locator(mticker.LogLocator(base=10, numticks=6))
+        ax.xaxis.set_major_formatter(mticker.LogFormatterSciNotation(base=10))
+    else:
+        ax.xaxis.set_major_locator(mticker.MaxNLocator(nbins=4, min_n_ticks=3))
+        ax.xaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.xaxis.set_minor_formatter(mticker.NullFormatter())
 
 
 def sampling_distributions(
@@ -54,28 +76,19 @@ def sampling_distributions(
     """
     columns = list(labels)
     nrows = int(np.ceil(len(columns) / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(3.6 * ncols, 2.7 * nrows), squeeze=False)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.8 * ncols, 2.8 * nrows), squeeze=False)
     for ax, column in zip(axes.ravel(), columns, strict=False):
         x = results[column].to_numpy(dtype=float)
         x = x[np.isfinite(x)]
         row = summary.loc[column]
         log = column in log_scale
-        if log:  # heavy tails (near-separation): show half the 2.5% to twice the 97.5% point
-            published_value = row.get("published", np.nan)
-            low = (
-                min(row["q025"], published_value) / 2
-                if pd.notna(published_value)
-                else (row["q025"] / 2)
-            )
-            high = (
-                max(row["q975"], published_value) * 2
-                if pd.notna(published_value)
-                else (row["q975"] * 2)
-            )
+        if log:  # heavy tails (near-separation): the 2.5-97.5% range and the published value
+            low, high = _log_limits(row["q025"], row["q975"], row.get("published", np.nan))
             x = x[(x > low) & (x < high)]
             edges = np.geomspace(low, high, bins + 1)
             ax.set_xscale("log")
             ax.set_xlim(low, high)
+            _log_ticks(ax, low, high)
         else:
             edges = bins
         ax.hist(x, bins=edges, color=REPLICATE_COLOUR, alpha=0.85)

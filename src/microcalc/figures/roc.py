@@ -42,8 +42,13 @@ def roc_curves(
     labels: Mapping[str, str] | None = None,
     points: Mapping[str, tuple[float, float]] | None = None,
     zoom: tuple[float, float] = (0.3, 0.7),
+    aucs: Mapping[str, tuple[float, float, float]] | None = None,
+    published_aucs: Mapping[str, tuple[float, float, float]] | None = None,
 ) -> plt.Figure:
     """Empirical ROC curves, whole and magnified, with Youden points marked.
+
+    With ``aucs`` (and optionally ``published_aucs``) a third panel sets each marker's AUC
+    and confidence interval beside the published one.
 
     Parameters
     ----------
@@ -57,13 +62,24 @@ def roc_curves(
         Further operating points, each drawn as a black marker and named in the legend
         (e.g. a published cutoff).
     zoom : (float, float), default (0.3, 0.7)
-        The right panel shows false-positive rates 0 to ``zoom[0]`` and sensitivities
+        The second panel shows false-positive rates 0 to ``zoom[0]`` and sensitivities
         ``zoom[1]`` to 1, where curves with a high AUC differ.
+    aucs : mapping of str to (estimate, ci_low, ci_high), optional
+        This analysis's AUC per marker (e.g. from :func:`microcalc.roc.delong_covariance`).
+    published_aucs : mapping of str to (estimate, ci_low, ci_high), optional
+        The published AUC per marker, drawn as an open diamond beside the filled circle of
+        ``aucs``; markers without a published value show only their own.
     """
     youden = youden or {}
     labels = labels or {}
     points = points or {}
-    fig, axes = plt.subplots(1, 2, figsize=(11.5, 5.0))
+    if aucs:
+        fig, all_axes = plt.subplots(
+            1, 3, figsize=(14.0, 4.9), gridspec_kw={"width_ratios": [1, 1, 0.72]}
+        )
+        axes, ax_auc = all_axes[:2], all_axes[2]
+    else:
+        fig, axes = plt.subplots(1, 2, figsize=(11.5, 5.0))
     point_styles = ["s", "D", "^", "v"]
     for ax in axes:
         ax.plot([0, 1], [0, 1], color="0.7", lw=1, ls=":", zorder=0)
@@ -106,9 +122,49 @@ def roc_curves(
     axes[0].add_patch(
         plt.Rectangle((0, zoom[1]), zoom[0], 1 - zoom[1], fill=False, ec="0.4", lw=0.8, ls="--")
     )
+    if aucs:
+        _auc_beside_published(ax_auc, curves, aucs, published_aucs or {})
     sns.despine(fig)
     fig.tight_layout()
     return fig
+
+
+def _auc_beside_published(ax, curves, aucs, published):
+    """Dot-and-whisker panel: this analysis's AUC (filled) and the published one (open)."""
+    names = [name for name in curves if name in aucs]
+    names += [name for name in aucs if name not in names]
+    for i, name in enumerate(names):
+        y = len(names) - 1 - i
+        colour = _colour(name, i)
+        rows = [(aucs[name], y + 0.13, "o", colour)]
+        if name in published:
+            rows.append((published[name], y - 0.13, "D", "white"))
+        for (estimate, low, high), height, marker, face in rows:
+            ax.errorbar(
+                estimate,
+                height,
+                xerr=[[estimate - low], [high - estimate]],
+                fmt=marker,
+                ms=7,
+                color=colour,
+                mfc=face,
+                mec="black" if marker == "o" else colour,
+                capsize=3,
+                lw=1.5,
+            )
+    ax.set_yticks(range(len(names)), names[::-1])
+    ax.set_ylim(-0.6, len(names) - 0.4)
+    ax.set_xlabel("AUC")
+    ax.set_title("AUC: this book beside the paper")
+    ax.xaxis.set_major_locator(plt.MaxNLocator(nbins=4))
+    keys = [plt.Line2D([], [], marker="o", color="0.35", mec="black", ms=7)]
+    texts = ["this book (95% CI)"]
+    if any(name in published for name in names):
+        keys.append(plt.Line2D([], [], marker="D", color="0.35", mfc="white", ms=7))
+        texts.append("published (95% CI)")
+    ax.legend(
+        keys, texts, frameon=False, fontsize=8.5, loc="upper center", bbox_to_anchor=(0.5, -0.16)
+    )
 
 
 def stratified_aucs(

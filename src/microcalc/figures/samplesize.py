@@ -89,11 +89,18 @@ def power_curves(
         ax.set_ylim(0, 1.02)
         ax.set_xlim(0, float(panel["n_cases"].max()))
     axes[0][0].set_ylabel("power")
+    # one legend for all panels, outside them on the right, where it covers no label
     handles, labels = axes[0][-1].get_legend_handles_labels()
-    axes[0][-1].legend(
-        handles, labels, title="true AUC", loc="lower right", fontsize=8.5, frameon=True
+    fig.tight_layout(rect=(0, 0, 0.8, 1))
+    fig.legend(
+        handles,
+        labels,
+        title="true AUC",
+        loc="center left",
+        bbox_to_anchor=(0.8, 0.5),
+        fontsize=8.5,
+        frameon=False,
     )
-    fig.tight_layout()
     return fig
 
 
