@@ -92,7 +92,9 @@ __all__ = [
     "read_witness_plausibility",
     "reproduce",
     "smallest_witness",
+    "subset_verdicts",
     "tuning",
+    "verdict_frame",
     "verdict_table",
     "witness_plausibility",
     "write_witness_plausibility",
@@ -222,8 +224,10 @@ def tuning(key: str) -> str:
 
 def _approximate_target(key: str) -> bool:
     """Targets the cohort aims at within a tolerance, not at the printed digits."""
-    return key.startswith("text.spearman.") and not key.endswith("p_value") or (
-        key == "agreement.kappa"
+    return (
+        key.startswith("text.spearman.")
+        and not key.endswith("p_value")
+        or (key == "agreement.kappa")
     )
 
 
@@ -614,6 +618,52 @@ def _statistic_of() -> dict[str, str]:
     return out
 
 
+def subset_verdicts(
+    feasibility: pd.DataFrame, plausibility: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """The feasibility map's subsets as verdicts: can these numbers all be true together?
+
+    Parameters
+    ----------
+    feasibility : pandas.DataFrame
+        ``data/reconstructed/feasibility.csv``.
+    plausibility : pandas.DataFrame, optional
+        :func:`read_witness_plausibility` of its witnesses.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per subset: ``subset``, ``n_targets``, ``status`` (the map's), ``proof``,
+        ``can_be_true`` (``impossible`` when proved, ``yes`` or ``only with atypical data`` by
+        the witness's plausibility as in :func:`verdict_table`, ``cannot tell`` when the search
+        found nothing), ``as_strange_pct`` and ``strangest`` (the witness's least plausible
+        measure).
+    """
+    rows = []
+    for _, row in feasibility.iterrows():
+        summary = None
+        if row["status"] == "witness found":
+            summary = _witness_summary(row, plausibility)
+        if row["status"] == "proved impossible":
+            can = "impossible"
+        elif summary is not None:
+            can = "yes" if summary[0] > ATYPICAL_PCT else "only with atypical data"
+        else:
+            can = "cannot tell"
+        rows.append(
+            {
+                "subset": row["subset"],
+                "n_targets": int(row["n_targets"]),
+                "status": row["status"],
+                "proof": row["proof"],
+                "can_be_true": can,
+                "as_strange_pct": summary[0] if summary else math.nan,
+                "strangest": summary[1] if summary else "",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
 # ======================================================================================
 # The rules
 # ======================================================================================
@@ -672,9 +722,15 @@ def _sample_size_evidence() -> tuple[str, str]:
     return reproduced, evidence
 
 
-def _witness_summary(
-    row: pd.Series, plausibility: pd.DataFrame | None
-) -> tuple[float, str] | None:
+_MEASURE_NAMES = {
+    "modes": "modes of elasticity",
+    "bulk_sd_kpa": "bulk SD of elasticity (kPa)",
+    "within_3_kpa_of_cutoff": "lesions within 3 kPa of the cutoff",
+    "mean_log_density": "mean log-density under the model",
+}
+
+
+def _witness_summary(row: pd.Series, plausibility: pd.DataFrame | None) -> tuple[float, str] | None:
     """(smallest as_strange_pct, its measure and group) of a map witness, or None."""
     if plausibility is None or plausibility.empty:
         return None
@@ -682,8 +738,9 @@ def _witness_summary(
     if measures.empty:
         return None
     worst = measures.loc[measures["as_strange_pct"].astype(float).idxmin()]
+    name = _MEASURE_NAMES.get(str(worst["measure"]), str(worst["measure"]).replace("_", " "))
     label = (
-        f"{str(worst['measure']).replace('_', ' ')} ({worst['group']}) {_fmt(worst['value'])} "
+        f"{name} ({worst['group']}) {_fmt(worst['value'])} "
         f"against {_fmt(worst['model_low'])} to {_fmt(worst['model_high'])} in 95% of "
         "model studies"
     )
@@ -778,6 +835,7 @@ def verdict_table(
     statistic_of = _statistic_of()
     folder = Path(witness_dir) if witness_dir is not None else None
     sample_size = _sample_size_evidence()
+    subsets = subset_verdicts(feasibility, plausibility) if feasibility is not None else None
 
     rows = []
     for published in paper.all_values():
@@ -838,6 +896,12 @@ def verdict_table(
         elif tuned == "fixed" and agrees:
             rep = "matched by construction"
             rep_text = f"follows from numbers the cohort was tuned to (it gives {_fmt(value)})"
+        elif tuned == "fixed":
+            rep = "not reproduced"
+            rep_text = (
+                f"the cohort gives {_fmt(value)}, although the number follows from numbers "
+                "the cohort was tuned to"
+            )
         elif agrees:
             rep = "reproduced"
             rep_text = f"the cohort, not tuned to it, gives {_fmt(value)}"
@@ -846,11 +910,7 @@ def verdict_table(
             rep_text = f"the cohort gives {_fmt(value)}; {replicate_text}"
         else:
             rep = "not reproduced"
-            rep_text = (
-                f"the cohort gives {_fmt(value)}" if math.isfinite(value) else "not computed"
-            )
-            if tuned == "fixed":
-                rep_text += ", although it follows from numbers the cohort was tuned to"
+            rep_text = f"the cohort gives {_fmt(value)}" if math.isfinite(value) else "not computed"
             if replicate_text:
                 rep_text += f"; {replicate_text}"
         if key in _AT_MOST_READINGS and rep != "not applicable":
@@ -886,6 +946,11 @@ def verdict_table(
                     f"and looks plausible (its strangest measure, {witness[1]}, is matched or "
                     f"exceeded by {witness[0]:.1f}% of model studies)"
                 )
+                if statistic.startswith(("or_", "hosmer")):
+                    yes_text += (
+                        "; the witness's model has elasticity and strain ratio only, while "
+                        "Table 3's also holds age, size and density"
+                    )
             elif statistic is None and in_range:
                 replicate_yes = f"plausible studies give it: {replicate_text}"
         elif row["kind"] in ("design", "illustration"):
@@ -918,8 +983,6 @@ def verdict_table(
                     f"; without the rest of that set, a witness of '{witness_row['subset']}' "
                     f"meets it, looking {'plausible' if witness[0] > ATYPICAL_PCT else 'atypical'}"
                 )
-            elif replicate_yes:
-                can_text += f"; alone, {replicate_yes}"
         elif replicate_yes:
             can, can_text = "yes", replicate_yes
         elif witness is not None:
@@ -936,11 +999,17 @@ def verdict_table(
             if not can_text:
                 can_text = "no proof, no plausible data set and no witness decide it"
         elif row["kind"] == "design calculation":
-            can_text = "a calculation from unstated assumptions; no reading gives it for sure"
+            can_text = (
+                "a calculation from unstated assumptions; one unconventional reading comes close "
+                "(see the reproduction), none confirms it"
+            )
         else:
             can_text = "a number from other work; this book does not check it"
         row["can_be_true"], row["can_be_true_evidence"] = can, can_text
         row["consequence"] = _consequence(key, row, reproduction)
+        joint = _atypical_together(statistic, subsets)
+        if joint and row["can_be_true"] == "yes":
+            row["consequence"] = f"Plausible beside Table 2. {joint}"
         rows.append(row)
     columns = [
         "key",
@@ -968,6 +1037,20 @@ def verdict_table(
         "consequence",
     ]
     return pd.DataFrame(rows, columns=columns)
+
+
+def _atypical_together(statistic: str | None, subsets: pd.DataFrame | None) -> str:
+    """A sentence naming the smallest subset holding the statistic that needs atypical data."""
+    if statistic is None or subsets is None:
+        return ""
+    for row in subsets.sort_values("n_targets", kind="stable").itertuples():
+        members = reconstruct.FEASIBILITY_SETS.get(row.subset, ())
+        if statistic in members and row.can_be_true == "only with atypical data":
+            return (
+                f"Together with the other numbers of '{row.subset}' ({row.n_targets} in all) "
+                f"it holds only with atypical data ({row.strangest})."
+            )
+    return ""
 
 
 def _map_status(statistic: str, feasibility: pd.DataFrame) -> str:
@@ -1033,22 +1116,25 @@ def _consequence(key: str, row: Mapping, reproduction: Mapping[str, float]) -> s
             "The odds ratio or its CI is misprinted (if the CI is Wald); strain ratio stays a "
             "strong predictor whichever is right, but its effect size is uncertain."
         )
+    rule = f"P {screen.qualifier} {screen.value:.{screen.decimals}f}"
     if key == "table1.breast_density.p_value":
         p = _counts_p("breast_density")
         flips = (p < screen.value) != (paper.value(key) < screen.value)
         if flips:
             return (
                 f"The printed counts give P = {p:.3f}, which flips the paper's own entry rule "
-                f"(P {screen.qualifier} {screen.printed}): density would not have entered the "
+                f"({rule}): density would not have entered the "
                 "multivariable model, so Table 3, including the adjusted odds ratios of "
                 "elasticity and strain ratio, comes from a model its stated rule would not build."
             )
     if key == "table1.age_years.p_value":
-        return (
-            f"Age shows no difference either way; but at P ≥ {screen.printed} (printed or "
-            f"recomputed) the paper's own entry rule (P {screen.qualifier} {screen.printed}) "
-            "would have kept age out of the multivariable model that Table 3 reports."
-        )
+        recomputed = _student_p("age_years")
+        if min(recomputed, paper.value(key)) >= screen.value:
+            return (
+                f"Age shows no difference either way; but printed ({paper.get(key).printed}) or "
+                f"recomputed ({recomputed:.3f}), the P misses the paper's own entry rule "
+                f"({rule}), which would have kept age out of the multivariable model of Table 3."
+            )
     if key == "table1.lesion_size_mm.p_value" and can == "impossible":
         return "The size difference is far stronger than printed; the conclusion is the same."
     if key == "table1.calcification_pattern.p_value" and can == "impossible":
@@ -1075,8 +1161,8 @@ def _consequence(key: str, row: Mapping, reproduction: Mapping[str, float]) -> s
         )
     if key == "samplesize.n_per_group":
         return (
-            "The stated calculation cannot be retraced, but the study enrolled more than any "
-            "AUC-based reading asks for; its size is not a weakness."
+            "No standard reading of the stated assumptions gives it, but the study enrolled "
+            "more than any AUC-based reading asks for; its size is not a weakness."
         )
     if can == "impossible":
         return "At least one number of the set is misprinted; which one, the paper cannot say."
@@ -1085,18 +1171,37 @@ def _consequence(key: str, row: Mapping, reproduction: Mapping[str, float]) -> s
             "True only if the data were shaped unlike a clinical sample: a question for the "
             "authors, not a proof of error."
         )
+    if row["kind"] in ("design", "illustration", "context"):
+        return "Not a result; no conclusion rests on a verdict about it."
     if rep == "matched by construction":
         return "Agreement here is built in, so it neither supports nor questions the paper."
     if can == "yes":
         return "Can stand as printed."
-    if row["kind"] in ("design", "illustration", "context"):
-        return "Not a result; no conclusion rests on a verdict about it."
     return "Open: neither supported nor ruled out by the book's evidence."
+
+
+def _student_p(variable: str) -> float:
+    """Student's t-test P of a Table 1 variable from the printed means and SDs."""
+    s = {
+        (g, m): paper.value(f"table1.{variable}.{g}.{m}")
+        for g in ("malignant", "benign")
+        for m in ("mean", "sd")
+    }
+    readings = audit_module.ttest_readings(
+        s["malignant", "mean"],
+        s["malignant", "sd"],
+        int(paper.value("design.n.malignant")),
+        s["benign", "mean"],
+        s["benign", "sd"],
+        int(paper.value("design.n.benign")),
+        decimals=paper.get(f"table1.{variable}.malignant.mean").decimals,
+    )
+    return float(readings.set_index("reading").loc["student", "p_value"])
 
 
 def _counts_p(variable: str) -> float:
     counts = audit_module.table1_counts(variable)
-    readings = audit_module.chi_square_readings(counts).set_index("name")
+    readings = audit_module.chi_square_readings(counts).set_index("test")
     return float(readings.loc["chi_square", "p_value"])
 
 
@@ -1202,6 +1307,34 @@ def label_html(key: str, axis: str, label: str) -> str:
         f'<span class="verdict" data-key="{html.escape(key)}" data-axis="{axis}">'
         f"{html.escape(label)}</span>"
     )
+
+
+def verdict_frame(table: pd.DataFrame, keys: Sequence[str] | None = None) -> pd.DataFrame:
+    """The verdicts of some numbers as a display table (cells hold :func:`label_html` spans).
+
+    Columns: ``published number`` (description and where it stands), ``published``,
+    ``can it be true?``, ``reproduced here?``, ``why`` (the two evidence sentences) and
+    ``what it means`` (the consequence). Render it with ``.style.hide(axis="index")``; the
+    HTML in the cells is kept.
+    """
+    rows = table.set_index("key")
+    chosen = list(rows.index) if keys is None else list(keys)
+    out = []
+    for key in chosen:
+        r = rows.loc[key]
+        out.append(
+            {
+                "published number": f"<b>{html.escape(str(r['description']))}</b><br>"
+                f"<small>{html.escape(str(r['location']))}</small>",
+                "published": html.escape(str(r["published"])),
+                "can it be true?": label_html(key, "can_be_true", r["can_be_true"]),
+                "reproduced here?": label_html(key, "reproduced", r["reproduced"]),
+                "why": f"<small>{html.escape(str(r['can_be_true_evidence']))}<br>"
+                f"<i>{html.escape(str(r['reproduced_evidence']))}</i></small>",
+                "what it means": f"<small>{html.escape(str(r['consequence']))}</small>",
+            }
+        )
+    return pd.DataFrame(out)
 
 
 class _Verdict:
