@@ -18,9 +18,11 @@ Bossuyt PM et al. STARD 2015. BMJ 2015;351:h5527.
 
 from __future__ import annotations
 
+import html
 import json
 import math
 import os
+import posixpath
 from collections.abc import Mapping
 
 import pandas as pd
@@ -34,6 +36,7 @@ __all__ = [
     "reproduce",
     "scorecard",
     "scorecard_csv_text",
+    "scorecard_html",
     "scorecard_json_text",
     "verdict_counts",
 ]
@@ -150,3 +153,124 @@ def scorecard_csv_text(card: pd.DataFrame) -> str:
         if pd.api.types.is_float_dtype(frame[name]):
             frame[name] = frame[name].map(lambda v: "" if not math.isfinite(v) else repr(float(v)))
     return frame.to_csv(index=False, lineterminator="\n")
+
+
+_FILTER_SCRIPT = """
+<script>
+(function () {
+  var box = document.currentScript.previousElementSibling;
+  var selects = box.querySelectorAll("select[data-axis]");
+  var rows = box.querySelectorAll("tbody tr");
+  var count = box.querySelector(".scorecard-count");
+  function apply() {
+    var shown = 0;
+    rows.forEach(function (row) {
+      var ok = true;
+      selects.forEach(function (s) {
+        if (s.value && row.getAttribute("data-" + s.getAttribute("data-axis")) !== s.value) {
+          ok = false;
+        }
+      });
+      row.style.display = ok ? "" : "none";
+      if (ok) { shown += 1; }
+    });
+    count.textContent = shown + " of " + rows.length + " numbers shown";
+  }
+  selects.forEach(function (s) { s.addEventListener("change", apply); });
+  apply();
+})();
+</script>
+"""
+
+
+def scorecard_html(card: pd.DataFrame, *, page: str = "notebooks/scorecard") -> str:
+    """The scorecard as an HTML table that a reader filters by verdict, offline.
+
+    Two drop-down lists (one per axis) hide the rows of other categories; a dozen lines of
+    inline JavaScript do it, with no library and no network. Each row names its chapter with
+    a link relative to ``page`` (the docname the table is shown on), and each verdict is the
+    :func:`microcalc.verdicts.label_html` span, so tests can compare it with the table.
+    Columns wrap instead of scrolling.
+
+    Parameters
+    ----------
+    card : pandas.DataFrame
+        :func:`build_scorecard`.
+    page : str, default "notebooks/scorecard"
+        Docname of the page, for the relative links.
+    """
+    here = posixpath.dirname(page)
+    options = []
+    for axis, title in (("can_be_true", "can it be true?"), ("reproduced", "reproduced here?")):
+        choices = "".join(
+            f'<option value="{html.escape(c)}">{html.escape(c)} '
+            f"({int((card[axis] == c).sum())})</option>"
+            for c in verdicts.AXES[axis]
+            if (card[axis] == c).any()
+        )
+        options.append(
+            f'<label>{title} <select data-axis="{axis}"><option value="">all</option>'
+            f"{choices}</select></label>"
+        )
+    body = []
+    for row in card.itertuples():
+        link = posixpath.relpath(row.chapter, here) + ".html"
+        value = "" if not math.isfinite(row.reproduction) else f"{row.reproduction:.4g}"
+        band = (
+            ""
+            if not math.isfinite(row.replicate_low)
+            else f"<br><small>replicates {row.replicate_low:.3g} to {row.replicate_high:.3g}"
+            f"</small>"
+        )
+        body.append(
+            f'<tr data-can_be_true="{html.escape(row.can_be_true)}" '
+            f'data-reproduced="{html.escape(row.reproduced)}" class="can-{_slug(row.can_be_true)}">'
+            f"<td><b>{html.escape(row.description)}</b><br><small>{html.escape(row.location)}"
+            f' · <a href="{link}">chapter</a></small></td>'
+            f"<td>{html.escape(row.published)}</td>"
+            f"<td>{value}{band}</td>"
+            f"<td>{verdicts.label_html(row.key, 'can_be_true', row.can_be_true)}<br>"
+            f"<small>{html.escape(row.can_be_true_evidence)}</small></td>"
+            f"<td>{verdicts.label_html(row.key, 'reproduced', row.reproduced)}<br>"
+            f"<small>{html.escape(row.reproduced_evidence)}</small></td>"
+            f"<td><small>{html.escape(row.consequence)}</small></td></tr>"
+        )
+    head = "".join(
+        f"<th>{h}</th>"
+        for h in (
+            "published number",
+            "published",
+            "this book",
+            "can it be true?",
+            "reproduced here?",
+            "what it means",
+        )
+    )
+    style = (
+        "<style>"
+        ".scorecard-box table{width:100%;table-layout:fixed;border-collapse:collapse;"
+        "font-size:0.78em}"
+        ".scorecard-box th,.scorecard-box td{vertical-align:top;text-align:left;padding:3px 5px;"
+        "border-bottom:1px solid #ddd;overflow-wrap:anywhere;word-break:normal}"
+        ".scorecard-box col.c1{width:17%}.scorecard-box col.c2{width:8%}"
+        ".scorecard-box col.c3{width:10%}.scorecard-box col.c4{width:24%}"
+        ".scorecard-box col.c5{width:21%}.scorecard-box col.c6{width:20%}"
+        ".scorecard-box .scorecard-filter{margin:0.4em 0;font-size:0.9em}"
+        ".scorecard-box .scorecard-filter label{margin-right:1.2em}"
+        ".scorecard-box tr.can-impossible td{background:#fadbd8}"
+        ".scorecard-box tr.can-only-with-atypical-data td{background:#fdebd0}"
+        ".scorecard-box tr.can-yes td{background:#eafaf1}"
+        ".scorecard-box tr.can-cannot-tell td{background:#f4f6f6}"
+        "</style>"
+    )
+    cols = "".join(f'<col class="c{i}">' for i in range(1, 7))
+    return (
+        f'{style}<div class="scorecard-box"><div class="scorecard-filter">{"".join(options)}'
+        f'<span class="scorecard-count"></span></div>'
+        f"<table><colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead>"
+        f"<tbody>{''.join(body)}</tbody></table></div>{_FILTER_SCRIPT}"
+    )
+
+
+def _slug(text: str) -> str:
+    return "-".join(text.split())

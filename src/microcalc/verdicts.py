@@ -386,7 +386,7 @@ _AUDIT_PREMISES = (
         "also allow a Mann-Whitney test, which mean and SD cannot check)",
     ),
     ("chisq.", "the P comes from a chi-square or Fisher test of the printed counts"),
-    ("accuracy.", "accuracy, sensitivity and specificity count the same 300 lesions at 62 kPa"),
+    ("accuracy.", "accuracy, sensitivity and specificity count the same lesions at the same cutoff"),
     (
         "ci.",
         "the interval is one of five standard binomial intervals (Clopper-Pearson, Wilson, "
@@ -1145,10 +1145,12 @@ def _consequence(key: str, row: Mapping, reproduction: Mapping[str, float]) -> s
             "either way."
         )
     if key == "roc.cutoff_kpa" and can == "only with atypical data":
+        cut = paper.get(key).printed
         return (
-            "62 kPa is the best cutoff only if lesions crowd just above it; in data shaped like "
-            f"a clinical sample the optimum lies higher ({_fmt(reproduction.get(key, math.nan))} "
-            "kPa in the cohort). Treat 62 kPa as a cutoff to validate."
+            f"{cut} kPa is the best cutoff only if lesions crowd just above it; in data shaped "
+            f"like a clinical sample the optimum lies higher "
+            f"({_fmt(reproduction.get(key, math.nan))} kPa in the cohort). Treat {cut} kPa as a "
+            "cutoff to validate."
         )
     if key in ("roc.auc.combined", "roc.delong.p_value") and can in (
         "only with atypical data",
