@@ -1175,6 +1175,11 @@ def _consequence(key: str, row: Mapping, reproduction: Mapping[str, float]) -> s
         )
     if row["kind"] in ("design", "illustration", "context"):
         return "Not a result; no conclusion rests on a verdict about it."
+    if rep == "matched by construction" and can == "yes":
+        return (
+            "Can stand as printed; the cohort's agreement is built in, so it is no independent "
+            "support."
+        )
     if rep == "matched by construction":
         return "Agreement here is built in, so it neither supports nor questions the paper."
     if can == "yes":
