@@ -86,7 +86,7 @@ def main(argv=None) -> int:
         ("search engine, one move", fast * 1e3, 1 / fast, slow / fast),
     ]
     print(f"reconstruction of '{args.targets}', seed {args.seed}\n")
-    print(f"| path | ms per move | moves per s | speed-up |\n|---|---|---|---|")
+    print("| path | ms per move | moves per s | speed-up |\n|---|---|---|---|")
     for label, ms, per_s, ratio in rows:
         print(f"| {label} | {ms:.3f} | {per_s:,.0f} | {ratio:.1f}x |")
     s = rec.search
@@ -95,7 +95,9 @@ def main(argv=None) -> int:
         f"| time to witness | {s.moves_to_witness:,} | {s.seconds_to_witness:.1f} |\n"
         f"| whole run (with polishing) | {s.moves:,} | {s.seconds:.1f} |"
     )
-    print(f"\nwitness found: {rec.found}; targets met {int(rec.check['met'].sum())}/{len(rec.check)}")
+    print(
+        f"\nwitness found: {rec.found}; targets met {int(rec.check['met'].sum())}/{len(rec.check)}"
+    )
     return 0
 
 

@@ -80,6 +80,39 @@ def test_internal_links_and_anchors_resolve(built_book):
     assert not broken, "\n".join(broken[:30])
 
 
+# Pages are read from file:// and every other request is refused (context.route below); these
+# switches also stop Chromium's own traffic: background and component updates, DNS prefetch and
+# network prediction, and any host name resolution at all.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-domain-reliability",
+    "--disable-client-side-phishing-detection",
+    "--disable-default-apps",
+    "--disable-sync",
+    "--dns-prefetch-disable",
+    "--disable-features=NetworkPrediction,OptimizationHints,Translate,MediaRouter,"
+    "AutofillServerCommunication,CertificateTransparencyComponentUpdater",
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+    "--no-pings",
+    "--metrics-recording-only",
+    "--no-first-run",
+]
+
+
+def test_chromium_is_launched_with_its_own_network_traffic_off():
+    for switch in (
+        "--disable-background-networking",
+        "--dns-prefetch-disable",
+        "--host-resolver-rules=MAP * ~NOTFOUND",
+    ):
+        assert switch in CHROMIUM_ARGS
+    features = next(a for a in CHROMIUM_ARGS if a.startswith("--disable-features="))
+    assert "NetworkPrediction" in features.split("=", 1)[1].split(",")
+
+
 @pytest.fixture(scope="module")
 def browser():
     executable = _chromium()
@@ -87,17 +120,7 @@ def browser():
         pytest.skip("Chromium is not installed and cannot be installed here (not root)")
     playwright = pytest.importorskip("playwright.sync_api")
     with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=executable,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
+        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 

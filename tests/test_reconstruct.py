@@ -52,7 +52,7 @@ def _independent_headline_values(data: pd.DataFrame) -> dict[str, float]:
     e = data["elasticity_kpa"].to_numpy()
     sr = data["strain_ratio"].to_numpy()
     out = {}
-    for name, x, col in (("elasticity_kpa", e, "e"), ("strain_ratio", sr, "sr")):
+    for name, x in (("elasticity_kpa", e), ("strain_ratio", sr)):
         for grp, flag in (("malignant", 1), ("benign", 0)):
             out[f"table2.{name}.{grp}.mean"] = x[y == flag].mean()
             out[f"table2.{name}.{grp}.sd"] = x[y == flag].std(ddof=1)
@@ -173,9 +173,7 @@ def test_small_search_is_deterministic_and_checked():
     b = reconstruct.reconstruct(["e_mean_malignant", "spearman"], moves=300, polish_moves=50)
     assert reconstruct.reconstruction_csv_text(a) == reconstruct.reconstruction_csv_text(b)
     assert reconstruct.reconstruction_json_text(a) == reconstruct.reconstruction_json_text(b)
-    assert list(a.check["met"]) == [
-        a.check["distance"].iloc[i] == 0 for i in range(len(a.check))
-    ]
+    assert list(a.check["met"]) == [a.check["distance"].iloc[i] == 0 for i in range(len(a.check))]
 
 
 @pytest.mark.parametrize("kwargs", [{"moves": 0}, {"restarts": -1}, {"weight": -1.0}])

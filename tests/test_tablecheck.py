@@ -121,12 +121,12 @@ BAD_INPUTS = {
         table_text(change={(1, "elasticity_kpa"): "-40.2"}),
         [],
         "column 'elasticity_kpa', row 1 (line 2 of the file, participant_id 'P01'): '-40.2' is "
-        "out of range (must be > 0)",
+        "out of range (must be > 0 and <= 1000)",
     ),
     "zero_kpa": (
         table_text(change={(1, "elasticity_kpa"): "0"}),
         [],
-        "'0' is out of range (must be > 0)",
+        "'0' is out of range (must be > 0 and <= 1000)",
     ),
     "score_outside_1_5": (
         table_text(change={(8, "elasticity_score"): "6"}),

@@ -7,14 +7,19 @@ configuration; ``conf.py`` is generated and not committed), then runs ``sphinx-b
 warnings as errors (``-W -n --keep-going``), a fresh environment (every chapter executed) and
 ``--jobs`` workers.
 
-Usage: ``python tools/build_book.py [--out _build/html] [--jobs 2]``; exit status is
-``sphinx-build``'s.
+Before Sphinx starts, the input tables are checked (:func:`microcalc.paths.check_book_data`):
+a bad ``make book DATA=...`` table stops the build within seconds with one ``error: ...`` line
+and exit status 2. After a failed build the notebook tracebacks are printed.
+
+Usage: ``python tools/build_book.py [--out _build/html] [--jobs 2]``; exit status is 2 for a
+bad input table, else ``sphinx-build``'s.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -72,14 +77,62 @@ def build(out: Path, *, jobs: int = 2, root: Path = ROOT, env: dict | None = Non
     )
 
 
+def check_data() -> int:
+    """Check the book's input tables (``$MICROCALC_LESIONS`` or ``data/``) before Sphinx starts.
+
+    Prints ``warning: ...`` lines, or one ``error: ...`` line and returns 2; 0 when the tables
+    can be built.
+    """
+    try:
+        from microcalc import paths
+
+        found = paths.check_book_data()
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+    except (ValueError, TypeError, OSError) as error:
+        print(f"error: {' '.join(str(error).split())}", file=sys.stderr)
+        return 2
+    for message in found:
+        print(f"warning: {' '.join(message.split())}", file=sys.stderr)
+    return 0
+
+
+def tracebacks(out: Path, output: str) -> str:
+    """The notebook errors of a failed build: myst-nb's reports, else the log's tracebacks."""
+    reports = sorted((Path(out) / "reports").glob("**/*.log"))
+    if reports:
+        text = "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in reports)
+        return re.sub(r"\x1b\[[0-9;]*m", "", text)  # no terminal colours in a log
+    lines = output.splitlines()
+    keep, inside = [], False
+    for line in lines:
+        if "Traceback" in line or "Cell In[" in line or "Exception" in line:
+            inside = True
+        if inside:
+            keep.append(line)
+            if not line.strip() or line.startswith(("WARNING", "ERROR")):
+                inside = False
+        elif "ERROR" in line or "Error" in line:
+            keep.append(line)
+    return "\n".join(keep)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(ROOT / "_build" / "html"), help="HTML folder")
     parser.add_argument("--jobs", type=int, default=2, help="parallel Sphinx workers")
     args = parser.parse_args(argv)
+    status = check_data()
+    if status:
+        return status
     result = build(Path(args.out), jobs=args.jobs)
     sys.stdout.write(result.stdout)
     sys.stderr.write(result.stderr)
+    if result.returncode:
+        found = tracebacks(Path(args.out), result.stdout + "\n" + result.stderr)
+        print("book build failed; notebook tracebacks:", file=sys.stderr)
+        print(found or "(none found: see the Sphinx messages above)", file=sys.stderr)
     return result.returncode
 
 

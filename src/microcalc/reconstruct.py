@@ -413,18 +413,13 @@ class Plausibility:
         One row per measure and group: ``measure``, ``group``, ``value`` (this data set),
         ``model_low``/``model_median``/``model_high`` (2.5th, 50th, 97.5th percentiles over
         replicate studies of the model) and ``as_strange_pct`` (share of replicate studies,
-        in %, at least as strange as this data set: as many modes or more, as many lesions at
-        the cutoff or more, a bulk SD as small or smaller, a log-density as low or lower).
+        in %, at least as far from the model's median as this data set, on either side).
     replicates : int
         Number of replicate studies drawn.
     """
 
     table: pd.DataFrame
     replicates: int
-
-
-#: Direction in which each measure gets stranger: +1 higher, -1 lower.
-_STRANGER = {"modes": 1, "bulk_sd_kpa": -1, "within_3_kpa_of_cutoff": 1, "mean_log_density": -1}
 
 
 def _modes(x: np.ndarray, bandwidth: float) -> int:
@@ -437,10 +432,10 @@ def _modes(x: np.ndarray, bandwidth: float) -> int:
 
 def _measures(e: np.ndarray, log_density: Callable[[np.ndarray], np.ndarray]) -> dict:
     """Shape measures of one group's elasticity values (see :func:`plausibility`)."""
-    q1, q3 = np.percentile(e, [25, 75])
+    mad = np.median(np.abs(e - np.median(e)))
     return {
         "modes": _modes(e, bandwidth=4.0),
-        "bulk_sd_kpa": (q3 - q1) / 1.349,
+        "bulk_sd_kpa": 1.4826 * mad,
         "within_3_kpa_of_cutoff": int((np.abs(e - CUTOFF_KPA) <= 3.0).sum()),
         "mean_log_density": float(np.mean(log_density(e))),
     }
@@ -452,7 +447,8 @@ def plausibility(
     """Measures of strangeness of a data set's elasticity values, beside the cohort model.
 
     For each group: the number of modes of a kernel density estimate (Gaussian kernel,
-    bandwidth 4 kPa), the bulk SD (interquartile range / 1.349), how many lesions lie within
+    bandwidth 4 kPa), the bulk SD (1.4826 x the median absolute deviation, the SD of the bulk
+    whatever the tails), how many lesions lie within
     3 kPa of the 62 kPa cutoff, and the mean log-density of the values under the cohort
     model's elasticity mixture (a log-likelihood per lesion; its difference from a replicate
     study's is a log likelihood ratio per lesion). The same measures on ``replicates`` studies
@@ -503,9 +499,7 @@ def plausibility(
                     "model_median": float(mid),
                     "model_high": float(hi),
                     "as_strange_pct": 100.0
-                    * float(
-                        np.mean(col >= value) if _STRANGER[measure] > 0 else np.mean(col <= value)
-                    ),
+                    * float(np.mean(np.abs(col - mid) >= abs(value - mid) - 1e-12)),
                 }
             )
     return Plausibility(pd.DataFrame(rows), replicates)

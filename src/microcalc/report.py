@@ -31,8 +31,10 @@ from microcalc.tablecheck import CheckedTable, check_lesion_table
 __all__ = [
     "ANALYSES",
     "DEFAULT_CUTOFF",
+    "FEW_PER_CLASS",
     "FORMAT",
     "FORMAT_VERSION",
+    "PROFILE_MAX_ROWS",
     "AnalysisSpec",
     "Report",
     "Skipped",
@@ -45,6 +47,11 @@ DEFAULT_CUTOFF = 62.0
 FORMAT = "microcalc-analyze-report"
 FORMAT_VERSION = 1
 _DIGITS = 10  # significant digits of every float in the report
+#: Above this many rows the logistic fits report Wald intervals only: profile-likelihood
+#: intervals need dozens of refits each, and at this size the likelihood is close to quadratic.
+PROFILE_MAX_ROWS = 10_000
+#: Fewer lesions than this in either class earn a small-sample warning.
+FEW_PER_CLASS = 10
 
 
 @dataclass(frozen=True)
@@ -101,7 +108,10 @@ class Report:
         Analysis name -> plain result (dicts, lists, numbers, strings), or None when skipped.
     skipped : tuple of Skipped
     warnings : tuple of dict
-        Warnings raised by the analysis modules, each with the analysis' name.
+        ``{"analysis": name, "message": text}``: values outside the study's inclusion criteria
+        (analysis ``"input"``), few rows per class, an AUC below 0.5, a degenerate Youden
+        cutoff, separation, more parameters than events, Wald-only intervals on large tables,
+        and the warnings raised by the analysis modules.
     """
 
     input: dict
@@ -230,7 +240,13 @@ def _accuracy_at_cutoff(table: pd.DataFrame, cutoff: float) -> dict:
 
 def _accuracy_at_youden(table: pd.DataFrame, cutoff: float) -> dict:
     truth, marker = _truth(table), _marker(table, "elasticity_kpa")
-    best = roc.youden_cutoff(truth, marker, convention="observed").cutoff
+    youden = roc.youden_cutoff(truth, marker, convention="observed")
+    if youden.youden_index <= 0:
+        raise ValueError(
+            f"the Youden cutoff is degenerate (J = {youden.youden_index:.3g}): no cutoff of "
+            "elasticity_kpa does better than chance, so there is no cutoff to evaluate"
+        )
+    best = youden.cutoff
     return {
         "rule": f"elasticity_kpa >= {best:g} (the Youden cutoff of this table) is test-positive",
         "note": "the cutoff is chosen and evaluated on the same table: apparent, optimistic",
@@ -263,9 +279,15 @@ def _fit_summary(fit: logistic.LogisticFit) -> dict:
     }
 
 
+def _profile(table: pd.DataFrame) -> bool:
+    return len(table) <= PROFILE_MAX_ROWS
+
+
 def _univariable(candidate: str) -> Callable[[pd.DataFrame, float], dict]:
     def run(table: pd.DataFrame, cutoff: float) -> dict:
-        screen = logistic.univariable_screen(table, predictors=[candidate], method="auto")
+        screen = logistic.univariable_screen(
+            table, predictors=[candidate], method="auto", profile=_profile(table)
+        )
         return {"threshold": 0.10, "result": screen.iloc[0].to_dict()}
 
     return run
@@ -274,7 +296,9 @@ def _univariable(candidate: str) -> Callable[[pd.DataFrame, float], dict]:
 def _multivariable(table: pd.DataFrame, cutoff: float) -> dict:
     predictors = list(logistic.CANDIDATES)
     separation = logistic.detect_separation(table, predictors=predictors)
-    fit = logistic.fit_logistic(table, predictors=predictors, method="auto")
+    fit = logistic.fit_logistic(
+        table, predictors=predictors, method="auto", profile=_profile(table)
+    )
     return {
         "separation_check": separation,
         "fit": _fit_summary(fit),
@@ -286,8 +310,10 @@ def _combined(table: pd.DataFrame, cutoff: float) -> dict:
     predictors = list(logistic.COMBINED)
     truth = _truth(table)
     separation = logistic.detect_separation(table, predictors=predictors)
-    fit = logistic.fit_logistic(table, predictors=predictors, method="auto")
-    probability = logistic.combined_probability(table, method="auto").to_numpy()
+    fit = logistic.fit_logistic(
+        table, predictors=predictors, method="auto", profile=_profile(table)
+    )
+    probability = fit.fitted  # = logistic.combined_probability(table, method="auto")
     elasticity = _marker(table, "elasticity_kpa")
     return {
         "separation_check": separation,
@@ -443,6 +469,54 @@ def _specs() -> tuple[AnalysisSpec, ...]:
 ANALYSES: tuple[AnalysisSpec, ...] = _specs()
 
 
+def _statistical_warnings(name: str, result: dict) -> list[str]:
+    """What a statistician would say about a result: direction, degeneracy, separation, size.
+
+    ``result`` is the plain (JSON-ready) result of analysis ``name``.
+    """
+    found = []
+    n_malignant, n_benign = result["n_malignant"], result["n_benign"]
+    auc = result.get("auc")
+    if isinstance(auc, dict) and auc.get("estimate") is not None:
+        marker = result.get("marker", "the combined model")
+        if auc["estimate"] < 0.5:
+            found.append(
+                f"the AUC of {marker} is {auc['estimate']:.3g}, below 0.5: the marker is lower in "
+                "malignant than in benign lesions, against the direction assumed (higher = "
+                "malignant); check the coding of the marker or of 'malignant'"
+            )
+        if auc["estimate"] in (0.0, 1.0):
+            found.append(
+                f"{marker} separates the two classes perfectly (AUC {auc['estimate']:g}): the "
+                "DeLong interval collapses to a point and understates the uncertainty"
+            )
+    youden = result.get("youden")
+    if isinstance(youden, dict) and youden.get("youden_index") is not None:
+        if youden["youden_index"] <= 0:
+            found.append(
+                f"the Youden cutoff of {result.get('marker')} is degenerate (J = "
+                f"{youden['youden_index']:.3g}): no cutoff does better than chance"
+            )
+    fits = []
+    if isinstance(result.get("fit"), dict):
+        fits.append((result["fit"]["method"], len(result["fit"]["predictors"]) + 1))
+    if isinstance(result.get("result"), dict) and "method" in result["result"]:
+        fits.append((result["result"]["method"], 2))
+    for method, parameters in fits:
+        if method == "firth":
+            found.append(
+                "the outcome is separated by the predictors (maximum-likelihood estimates do "
+                "not exist); Firth's penalised likelihood was used instead"
+            )
+        events = min(n_malignant, n_benign)
+        if events < parameters:
+            found.append(
+                f"the model has more parameters ({parameters}) than events ({events} in the "
+                "smaller outcome class); its estimates are unreliable"
+            )
+    return found
+
+
 def _complete_cases(table: pd.DataFrame, needs: tuple[str, ...]) -> pd.DataFrame:
     """Rows complete in ``needs``, with nullable integer / boolean columns made plain."""
     subset = table.dropna(subset=list(needs))
@@ -518,7 +592,31 @@ def analyze(
     present = set(lesions.present)
     results: dict[str, dict | None] = {}
     skipped: list[Skipped] = []
-    caught: list[dict] = []
+    caught: list[dict] = [{"analysis": "input", "message": m} for m in lesions.warnings]
+    n_table_malignant = int((table["malignant"] == 1).sum())
+    n_table_benign = len(table) - n_table_malignant
+    if min(n_table_malignant, n_table_benign) < FEW_PER_CLASS:
+        caught.append(
+            {
+                "analysis": "input",
+                "message": f"few rows per class ({n_table_malignant} malignant, "
+                f"{n_table_benign} benign; fewer than {FEW_PER_CLASS} in a class): intervals "
+                "are wide and the large-sample approximations (DeLong, Wald, chi-square) "
+                "unreliable",
+            }
+        )
+    if len(table) > PROFILE_MAX_ROWS and any(
+        spec.name.startswith("logistic.") and all(c in present for c in spec.needs)
+        for spec in ANALYSES
+    ):
+        caught.append(
+            {
+                "analysis": "logistic",
+                "message": f"more than {PROFILE_MAX_ROWS} rows: the logistic fits report Wald "
+                "intervals only (profile-likelihood intervals and likelihood-ratio p-values "
+                "are null)",
+            }
+        )
     for spec in ANALYSES:
         results[spec.name] = None
         absent = tuple(c for c in spec.needs if c not in present)
@@ -551,7 +649,7 @@ def analyze(
         caught += [{"analysis": spec.name, "message": m} for m in messages]
         if result is None:
             continue
-        results[spec.name] = to_plain(
+        plain = to_plain(
             {
                 "description": spec.description,
                 "columns": spec.needs,
@@ -562,6 +660,18 @@ def analyze(
                 **result,
             }
         )
+        results[spec.name] = plain
+        if min(n_malignant, n_benign) < FEW_PER_CLASS <= min(n_table_malignant, n_table_benign):
+            caught.append(
+                {
+                    "analysis": spec.name,
+                    "message": f"few complete cases per class ({n_malignant} malignant, "
+                    f"{n_benign} benign)",
+                }
+            )
+        caught += [
+            {"analysis": spec.name, "message": m} for m in _statistical_warnings(spec.name, plain)
+        ]
     truth = table["malignant"]
     info = {
         "source": lesions.source,
@@ -579,6 +689,7 @@ def analyze(
         "positive_rule": "marker >= cutoff (higher = malignant)",
         "conf_level": 0.95,
         "min_per_class": min_per_class,
+        "profile_likelihood_max_rows": PROFILE_MAX_ROWS,
     }
     return Report(
         input=to_plain(info),

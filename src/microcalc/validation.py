@@ -65,7 +65,8 @@ def as_finite_array(values, name: str, *, allow_empty: bool = False) -> np.ndarr
     if bad.size:
         i = int(bad[0])
         raise ValueError(
-            f"{name} holds {bad.size} non-finite value(s); the first is {array[i]!r} at position {i}"
+            f"{name} holds {bad.size} non-finite value(s); the first is {float(array[i])!r} at "
+            f"position {i}"
         )
     return array
 
@@ -96,7 +97,7 @@ def as_binary_truth(values, name: str = "truth") -> np.ndarray:
     bad = np.flatnonzero((array != 0) & (array != 1))
     if bad.size:
         i = int(bad[0])
-        raise ValueError(f"{name} must be 0 or 1; found {array[i]!r} at position {i}")
+        raise ValueError(f"{name} must be 0 or 1; found {float(array[i]):g} at position {i}")
     return array.astype(np.int8)
 
 

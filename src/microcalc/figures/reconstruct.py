@@ -24,9 +24,7 @@ def _hist(ax, values: np.ndarray, bins: np.ndarray, colour: str, label: str) -> 
     ax.hist(values, bins=bins, color=colour, alpha=0.65, label=label, edgecolor="none")
 
 
-def witness_panels(
-    datasets: Mapping[str, pd.DataFrame], *, cutoff: float = 62.0
-) -> plt.Figure:
+def witness_panels(datasets: Mapping[str, pd.DataFrame], *, cutoff: float = 62.0) -> plt.Figure:
     """Histograms of elasticity and strain ratio by group, one row per data set.
 
     Parameters
@@ -44,7 +42,10 @@ def witness_panels(
     s_bins = np.arange(np.floor(s_all.min() * 20) / 20, np.ceil(s_all.max() * 20) / 20 + 0.05, 0.05)
     for r, (title, data) in enumerate(datasets.items()):
         for c, (column, bins, unit) in enumerate(
-            (("elasticity_kpa", e_bins, "elasticity (kPa)"), ("strain_ratio", s_bins, "strain ratio"))
+            (
+                ("elasticity_kpa", e_bins, "elasticity (kPa)"),
+                ("strain_ratio", s_bins, "strain ratio"),
+            )
         ):
             ax = axes[r, c]
             for flag, group in ((0, "benign"), (1, "malignant")):
@@ -148,19 +149,34 @@ def plausibility_plot(tables: Mapping[str, pd.DataFrame]) -> plt.Figure:
     """
     first = next(iter(tables.values()))
     panels = list(dict.fromkeys(first["measure"]))
-    fig, axes = plt.subplots(1, len(panels), figsize=(3.0 * len(panels), 3.4), squeeze=False)
+    fig, axes = plt.subplots(1, len(panels), figsize=(3.4 * len(panels), 3.6), squeeze=False)
     markers = ["o", "D", "s", "^"]
     for ax, measure in zip(axes[0], panels, strict=True):
         rows = first[first["measure"] == measure].reset_index(drop=True)
         for y, row in rows.iterrows():
-            ax.plot([row.model_low, row.model_high], [y, y], color="#bbbbbb", lw=6,
-                    solid_capstyle="butt")
+            ax.plot(
+                [row.model_low, row.model_high],
+                [y, y],
+                color="#bbbbbb",
+                lw=6,
+                solid_capstyle="butt",
+            )
             ax.plot([row.model_median], [y], "|", color="#555555", ms=12)
         for k, (label, table) in enumerate(tables.items()):
             sub = table[table["measure"] == measure].reset_index(drop=True)
-            ax.scatter(sub["value"], np.arange(len(sub)) + 0.12 * (k - 0.5), marker=markers[k % 4],
-                       s=36, label=label, zorder=3,
-                       color=[GROUP_COLOURS[g] for g in sub["group"]], edgecolor="black", lw=0.5)
+            ax.scatter(
+                sub["value"],
+                np.arange(len(sub)) + 0.12 * (k - 0.5),
+                marker=markers[k % 4],
+                s=36,
+                label=label,
+                zorder=3,
+                color=[GROUP_COLOURS[g] for g in sub["group"]],
+                edgecolor="black",
+                lw=0.5,
+            )
+        if measure == "modes":
+            ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
         ax.set_yticks(range(len(rows)), rows["group"])
         ax.set_ylim(-0.6, len(rows) - 0.4)
         ax.set_title(measure.replace("_", " "), fontsize=10)
