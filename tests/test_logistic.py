@@ -384,3 +384,19 @@ def test_cross_validated_probability_is_out_of_fold_and_seeded():
         cross_validated_probability(small, predictors=["elasticity_kpa"], folds=n_small + 1)
     with pytest.raises(ValueError, match="folds"):
         cross_validated_probability(small, predictors=["elasticity_kpa"], folds=1)
+
+
+def test_hosmer_lemeshow_without_table_is_the_same_test():
+    """The fast path (no table) forms the same groups and the same statistic, ties included."""
+    rng = np.random.default_rng(21)
+    for decimals in (None, 1):
+        p = rng.uniform(0.02, 0.98, size=200)
+        if decimals is not None:
+            p = np.round(p, decimals)
+        y = rng.binomial(1, p)
+        full = hosmer_lemeshow(y, p)
+        fast = hosmer_lemeshow(y, p, with_table=False)
+        assert fast.table is None and full.table is not None
+        assert (fast.df, fast.groups) == (full.df, full.groups)
+        assert fast.statistic == pytest.approx(full.statistic, rel=1e-12)
+        assert fast.p_value == pytest.approx(full.p_value, rel=1e-10)

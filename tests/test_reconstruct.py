@@ -248,3 +248,31 @@ def test_cli_writes_the_pair(tmp_path, capsys):
     assert doc["found"] and all(t["met"] for t in doc["targets"])
     assert (tmp_path / "table2.csv").stat().st_mode & 0o777 == 0o644
     assert not list(tmp_path.glob(".*tmp"))
+
+
+def test_committed_lesion_size_witness_by_independent_code():
+    data = pd.read_csv(WITNESS_DIR / "lesion_size.csv")
+    y = data["malignant"].to_numpy()
+    x = data["lesion_size_mm"].to_numpy()
+    assert ((x >= 3) & (x <= 15)).all()
+    for grp, flag in (("malignant", 1), ("benign", 0)):
+        assert _rounds_to(f"table1.lesion_size_mm.{grp}.mean", x[y == flag].mean())
+        assert _rounds_to(f"table1.lesion_size_mm.{grp}.sd", x[y == flag].std(ddof=1))
+    # Mann-Whitney by pair counting and the tie-corrected normal approximation, by hand
+    a, b = x[y == 1], x[y == 0]
+    u = ((a[:, None] > b[None, :]) + 0.5 * (a[:, None] == b[None, :])).sum()
+    n1, n2 = a.size, b.size
+    _, t = np.unique(x, return_counts=True)
+    n = n1 + n2
+    var = n1 * n2 / 12 * ((n + 1) - (t**3 - t).sum() / (n * (n - 1)))
+    p = 2 * stats.norm.sf(abs(u - n1 * n2 / 2) / math.sqrt(var))
+    assert _rounds_to("table1.lesion_size_mm.p_value", p)
+
+
+def test_lesion_size_witness_regenerates_byte_for_byte():
+    rec = reconstruct.lesion_size_witness(seed=2025)
+    assert rec.found
+    assert reconstruct.reconstruction_csv_text(rec) == (WITNESS_DIR / "lesion_size.csv").read_text()
+    assert (
+        reconstruct.reconstruction_json_text(rec) == (WITNESS_DIR / "lesion_size.json").read_text()
+    )

@@ -1179,7 +1179,7 @@ def hosmer_lemeshow(
         )
     with np.errstate(divide="ignore", invalid="ignore"):
         terms = (o1 - e1) ** 2 / e1 + ((nk - o1) - (nk - e1)) ** 2 / (nk - e1)
-    statistic = float(np.sum(terms))
+    statistic = float(np.nansum(terms))  # a group with 0 expected and 0 observed adds 0
     df = k - 2
     return HosmerLemeshowResult(
         statistic, df, float(stats.chi2.sf(statistic, df)), k, "hosmer_lemeshow", table

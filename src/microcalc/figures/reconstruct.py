@@ -24,34 +24,41 @@ def _hist(ax, values: np.ndarray, bins: np.ndarray, colour: str, label: str) -> 
     ax.hist(values, bins=bins, color=colour, alpha=0.65, label=label, edgecolor="none")
 
 
-def witness_panels(datasets: Mapping[str, pd.DataFrame], *, cutoff: float = 62.0) -> plt.Figure:
-    """Histograms of elasticity and strain ratio by group, one row per data set.
+def witness_panels(
+    datasets: Mapping[str, pd.DataFrame],
+    *,
+    cutoff: float = 62.0,
+    columns: tuple[tuple[str, float, str], ...] = (
+        ("elasticity_kpa", 1.0, "elasticity (kPa)"),
+        ("strain_ratio", 0.05, "strain ratio"),
+    ),
+) -> plt.Figure:
+    """Histograms of each column by group, one row per data set, one panel per column.
 
     Parameters
     ----------
     datasets : mapping of title -> DataFrame
-        Each with ``malignant``, ``elasticity_kpa`` and ``strain_ratio``.
+        Each with ``malignant`` and the ``columns``.
     cutoff : float, default 62.0
-        Drawn as a vertical line on the elasticity panels.
+        Drawn as a vertical line on the elasticity panels (NaN: none).
+    columns : tuple of (column, bin width, axis label)
     """
     rows = len(datasets)
-    fig, axes = plt.subplots(rows, 2, figsize=(11, 2.9 * rows), squeeze=False)
-    e_all = np.concatenate([d["elasticity_kpa"].to_numpy() for d in datasets.values()])
-    s_all = np.concatenate([d["strain_ratio"].to_numpy() for d in datasets.values()])
-    e_bins = np.arange(np.floor(e_all.min()) - 1, np.ceil(e_all.max()) + 2, 1.0)
-    s_bins = np.arange(np.floor(s_all.min() * 20) / 20, np.ceil(s_all.max() * 20) / 20 + 0.05, 0.05)
+    fig, axes = plt.subplots(
+        rows, len(columns), figsize=(5.5 * len(columns), 2.9 * rows), squeeze=False
+    )
+    bins_of = {}
+    for column, width, _ in columns:
+        values = np.concatenate([d[column].to_numpy() for d in datasets.values()])
+        start = np.floor(values.min() / width) * width - width
+        bins_of[column] = np.arange(start, values.max() + 2 * width, width)
     for r, (title, data) in enumerate(datasets.items()):
-        for c, (column, bins, unit) in enumerate(
-            (
-                ("elasticity_kpa", e_bins, "elasticity (kPa)"),
-                ("strain_ratio", s_bins, "strain ratio"),
-            )
-        ):
+        for c, (column, _, unit) in enumerate(columns):
             ax = axes[r, c]
             for flag, group in ((0, "benign"), (1, "malignant")):
                 values = data.loc[data["malignant"] == flag, column].to_numpy()
-                _hist(ax, values, bins, GROUP_COLOURS[group], group)
-            if column == "elasticity_kpa":
+                _hist(ax, values, bins_of[column], GROUP_COLOURS[group], group)
+            if column == "elasticity_kpa" and np.isfinite(cutoff):
                 ax.axvline(cutoff, color=CUTOFF_COLOUR, lw=1, ls="--")
             ax.set_xlabel(unit)
             ax.set_ylabel("lesions per bin")
