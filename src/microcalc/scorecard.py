@@ -190,7 +190,7 @@ def scorecard_html(card: pd.DataFrame, *, page: str = "notebooks/scorecard") -> 
     inline JavaScript do it, with no library and no network. Each row names its chapter with
     a link relative to ``page`` (the docname the table is shown on), and each verdict is the
     :func:`microcalc.verdicts.label_html` span, so tests can compare it with the table.
-    Columns wrap instead of scrolling.
+    Columns wrap instead of scrolling; the evidence of each verdict folds out on a click.
 
     Parameters
     ----------
@@ -229,11 +229,13 @@ def scorecard_html(card: pd.DataFrame, *, page: str = "notebooks/scorecard") -> 
             f' · <a href="{link}">chapter</a></small></td>'
             f"<td>{html.escape(row.published)}</td>"
             f"<td>{value}{band}</td>"
-            f"<td>{verdicts.label_html(row.key, 'can_be_true', row.can_be_true)}<br>"
-            f"<small>{html.escape(row.can_be_true_evidence)}</small></td>"
-            f"<td>{verdicts.label_html(row.key, 'reproduced', row.reproduced)}<br>"
-            f"<small>{html.escape(row.reproduced_evidence)}</small></td>"
-            f"<td><small>{html.escape(row.consequence)}</small></td></tr>"
+            f"<td><b>{verdicts.label_html(row.key, 'can_be_true', row.can_be_true)}</b>"
+            f"<details><summary>evidence</summary>{html.escape(row.can_be_true_evidence)}"
+            f"</details></td>"
+            f"<td><b>{verdicts.label_html(row.key, 'reproduced', row.reproduced)}</b>"
+            f"<details><summary>evidence</summary>{html.escape(row.reproduced_evidence)}"
+            f"</details></td>"
+            f"<td>{html.escape(row.consequence)}</td></tr>"
         )
     head = "".join(
         f"<th>{h}</th>"
@@ -252,9 +254,10 @@ def scorecard_html(card: pd.DataFrame, *, page: str = "notebooks/scorecard") -> 
         "font-size:0.78em}"
         ".scorecard-box th,.scorecard-box td{vertical-align:top;text-align:left;padding:3px 5px;"
         "border-bottom:1px solid #ddd;overflow-wrap:anywhere;word-break:normal}"
-        ".scorecard-box col.c1{width:17%}.scorecard-box col.c2{width:8%}"
-        ".scorecard-box col.c3{width:10%}.scorecard-box col.c4{width:24%}"
-        ".scorecard-box col.c5{width:21%}.scorecard-box col.c6{width:20%}"
+        ".scorecard-box col.c1{width:22%}.scorecard-box col.c2{width:8%}"
+        ".scorecard-box col.c3{width:11%}.scorecard-box col.c4{width:17%}"
+        ".scorecard-box col.c5{width:17%}.scorecard-box col.c6{width:25%}"
+        ".scorecard-box details summary{cursor:pointer;color:#555;font-size:0.9em}"
         ".scorecard-box .scorecard-filter{margin:0.4em 0;font-size:0.9em}"
         ".scorecard-box .scorecard-filter label{margin-right:1.2em}"
         ".scorecard-box tr.can-impossible td{background:#fadbd8}"
@@ -267,7 +270,8 @@ def scorecard_html(card: pd.DataFrame, *, page: str = "notebooks/scorecard") -> 
     return (
         f'{style}<div class="scorecard-box"><div class="scorecard-filter">{"".join(options)}'
         f'<span class="scorecard-count"></span></div>'
-        f"<table><colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead>"
+        f'<table style="font-size:0.8rem;line-height:1.3"><colgroup>{cols}</colgroup>'
+        f"<thead><tr>{head}</tr></thead>"
         f"<tbody>{''.join(body)}</tbody></table></div>{_FILTER_SCRIPT}"
     )
 

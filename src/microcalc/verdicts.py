@@ -123,6 +123,10 @@ PLAUSIBILITY_FILE = "witness_plausibility.csv"
 # A reading of "P = 0.001" that the audit accepts for BI-RADS: SPSS prints p < 0.0005 as
 # ".000", so authors often write the smallest printable value instead.
 _AT_MOST_READINGS = ("table1.birads.p_value",)
+# Witnesses outside the feasibility map: key -> (file stem in the witness folder, its subset).
+_EXTRA_WITNESSES = {
+    "table1.lesion_size_mm.p_value": ("lesion_size", "lesion size, Mann-Whitney P"),
+}
 # A sensitivity reading of the sample-size sentence that the chapter "Sample size" shows.
 _BUDERER_SENSITIVITY, _BUDERER_HALF_WIDTH = 0.90, 0.05
 
@@ -386,7 +390,10 @@ _AUDIT_PREMISES = (
         "also allow a Mann-Whitney test, which mean and SD cannot check)",
     ),
     ("chisq.", "the P comes from a chi-square or Fisher test of the printed counts"),
-    ("accuracy.", "accuracy, sensitivity and specificity count the same lesions at the same cutoff"),
+    (
+        "accuracy.",
+        "accuracy, sensitivity and specificity count the same lesions at the same cutoff",
+    ),
     (
         "ci.",
         "the interval is one of five standard binomial intervals (Clopper-Pearson, Wilson, "
@@ -395,6 +402,11 @@ _AUDIT_PREMISES = (
     ("or_symmetry.", "the CI is a Wald interval, as SPSS prints for Exp(B)"),
     ("or_p.", "the P is the Wald test that belongs to the Wald CI beside it"),
 )
+
+
+# Audit checks whose premise the paper leaves open: "Student's t-test or Mann-Whitney U test as
+# appropriate" means a t-test check binds only if the t-test was used.
+_OPEN_PREMISES = ("ttest.",)
 
 
 def proof_table(
@@ -418,7 +430,9 @@ def proof_table(
         (``"audit"`` or ``"proofs"``), ``keys`` (the published numbers that cannot all be
         true, ``;``-joined; design inputs such as the group sizes left out), ``charged`` (the
         numbers the proof tests: the audit's ``tested_keys``, every key of a bound),
-        ``premise`` and ``statement`` (the reason in words).
+        ``premise``, ``binding`` (False where the paper leaves the premise open: its Methods
+        allow a Mann-Whitney test beside the t-test, so a t-test check proves nothing about a
+        P that may come from the rank test) and ``statement`` (the reason in words).
 
     Examples
     --------
@@ -444,6 +458,7 @@ def proof_table(
                 "keys": ";".join(dict.fromkeys(used + tested)),
                 "charged": ";".join(tested),
                 "premise": premise,
+                "binding": not row.check_id.startswith(_OPEN_PREMISES),
                 "statement": str(row.reason),
             }
         )
@@ -456,13 +471,15 @@ def proof_table(
                 "keys": ";".join(keys),
                 "charged": ";".join(keys),
                 "premise": str(row.premise),
+                "binding": True,
                 "statement": f"{row.inequality}: the bound allows {_fmt(row.bound_low)} to "
                 f"{_fmt(row.bound_high)}, the printed value stands for {_fmt(row.published_low)} "
                 f"to {_fmt(row.published_high)}",
             }
         )
     return pd.DataFrame(
-        rows, columns=["proof_id", "source", "keys", "charged", "premise", "statement"]
+        rows,
+        columns=["proof_id", "source", "keys", "charged", "premise", "binding", "statement"],
     )
 
 
@@ -527,11 +544,55 @@ def witness_plausibility(
         table["replicates"] = replicates
         table["seed"] = seed
         frames.append(table)
+    size_path = folder / "lesion_size.csv"
+    if size_path.is_file():
+        frames.append(_size_plausibility(size_path, replicates=replicates, seed=seed))
     if not frames:
         return pd.DataFrame(
             columns=["subset", "slug", "witness", "sha256", "measure", "group", "value"]
         )
     return pd.concat(frames, ignore_index=True)
+
+
+def _size_plausibility(path: Path, *, replicates: int, seed: int) -> pd.DataFrame:
+    """How bunched a lesion-size witness is, against replicate studies of the cohort model.
+
+    The measure is the largest number of a group's lesions that share one recorded size
+    (0.1 mm); replicate studies are unmatched draws of the cohort model (seeds ``seed`` to
+    ``seed + replicates - 1``), rounded the same way.
+    """
+    from microcalc import cohort
+
+    def largest_tie(frame: pd.DataFrame, flag: int) -> int:
+        sizes = np.rint(frame.loc[frame["malignant"] == flag, "lesion_size_mm"] * 10)
+        return int(pd.Series(sizes).value_counts().max())
+
+    config = cohort.default_config(match_published=False)
+    draws = [cohort.simulate_cohort(config, seed=seed + i).lesions for i in range(replicates)]
+    witness = pd.read_csv(path)
+    rows = []
+    for group, flag in (("malignant", 1), ("benign", 0)):
+        model = np.array([largest_tie(d, flag) for d in draws], dtype=float)
+        value = largest_tie(witness, flag)
+        lo, mid, hi = np.percentile(model, [2.5, 50, 97.5])
+        rows.append(
+            {
+                "subset": _EXTRA_WITNESSES["table1.lesion_size_mm.p_value"][1],
+                "slug": path.stem,
+                "witness": path.name,
+                "sha256": _sha256(path),
+                "measure": "largest_tie_mm",
+                "group": group,
+                "value": float(value),
+                "model_low": float(lo),
+                "model_median": float(mid),
+                "model_high": float(hi),
+                "as_strange_pct": 100.0 * float(np.mean(model >= value)),
+                "replicates": replicates,
+                "seed": seed,
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def write_witness_plausibility(
@@ -580,6 +641,18 @@ def read_witness_plausibility(
         measured.insert(0, "slug", row.slug)
         measured.insert(0, "subset", row.subset)
         frames.append(measured)
+    size_path = folder / "lesion_size.csv"
+    if size_path.is_file():
+        digest = _sha256(size_path)
+        cached = None
+        if cache is not None:
+            cached = cache[(cache["slug"] == size_path.stem) & (cache["sha256"] == digest)]
+        if cached is not None and len(cached):
+            frames.append(cached)
+        else:
+            frames.append(
+                _size_plausibility(size_path, replicates=PLAUSIBILITY_REPLICATES, seed=2025)
+            )
     if not frames:
         return pd.DataFrame(
             columns=["subset", "slug", "witness", "sha256", "measure", "group", "value"]
@@ -723,6 +796,7 @@ def _sample_size_evidence() -> tuple[str, str]:
 
 
 _MEASURE_NAMES = {
+    "largest_tie_mm": "most lesions at one recorded size",
     "modes": "modes of elasticity",
     "bulk_sd_kpa": "bulk SD of elasticity (kPa)",
     "within_3_kpa_of_cutoff": "lesions within 3 kPa of the cutoff",
@@ -827,10 +901,12 @@ def verdict_table(
     bounds = proofs.all_bounds() if bounds is None else bounds
     proof_rows = proof_table(audit, bounds)
     charged: dict[str, list[pd.Series]] = {}
+    open_checks: dict[str, list[pd.Series]] = {}
     for _, proof in proof_rows.iterrows():
+        target = charged if proof["binding"] else open_checks
         for key in proof["charged"].split(";"):
             if key:
-                charged.setdefault(key, []).append(proof)
+                target.setdefault(key, []).append(proof)
     audit_worst = _audit_by_key(audit)
     statistic_of = _statistic_of()
     folder = Path(witness_dir) if witness_dir is not None else None
@@ -925,10 +1001,18 @@ def verdict_table(
             if statistic is not None and feasibility is not None
             else None
         )
+        if key in _EXTRA_WITNESSES and plausibility is not None and witness_row is None:
+            slug, subset = _EXTRA_WITNESSES[key]
+            if (plausibility["slug"] == slug).any():
+                witness_row = pd.Series({"subset": subset, "slug": slug})
         witness = _witness_summary(witness_row, plausibility) if witness_row is not None else None
         if witness_row is not None:
             row["witness_subset"] = str(witness_row["subset"])
-            name = f"map_{witness_row['slug']}.csv"
+            name = (
+                f"{witness_row['slug']}.csv"
+                if key in _EXTRA_WITNESSES
+                else f"map_{witness_row['slug']}.csv"
+            )
             row["witness"] = str(folder / name) if folder is not None else name
             if witness is not None:
                 row["witness_as_strange_pct"] = witness[0]
@@ -1005,6 +1089,12 @@ def verdict_table(
             )
         else:
             can_text = "a number from other work; this book does not check it"
+        if key in open_checks and can != "yes":
+            notes = "; ".join(p["statement"] for p in open_checks[key])
+            can_text = (
+                f"{can_text}; a t-test cannot give it ({notes}), but the Methods also allow a "
+                "Mann-Whitney test, which means and SDs cannot check"
+            )
         row["can_be_true"], row["can_be_true_evidence"] = can, can_text
         row["consequence"] = _consequence(key, row, reproduction)
         joint = _atypical_together(statistic, subsets)
@@ -1135,8 +1225,11 @@ def _consequence(key: str, row: Mapping, reproduction: Mapping[str, float]) -> s
                 f"recomputed ({recomputed:.3f}), the P misses the paper's own entry rule "
                 f"({rule}), which would have kept age out of the multivariable model of Table 3."
             )
-    if key == "table1.lesion_size_mm.p_value" and can == "impossible":
-        return "The size difference is far stronger than printed; the conclusion is the same."
+    if key == "table1.lesion_size_mm.p_value" and can in ("impossible", "only with atypical data"):
+        return (
+            "Under any usual analysis of sizes shaped like a clinical sample the difference is "
+            "far stronger than printed; the conclusion (larger malignant lesions) is the same."
+        )
     if key == "table1.calcification_pattern.p_value" and can == "impossible":
         return "The association is stronger than printed; no conclusion changes."
     if key == "table3.dense_breast.p_value" and can == "impossible":
