@@ -1098,7 +1098,7 @@ def verdict_table(
         row["can_be_true"], row["can_be_true_evidence"] = can, can_text
         row["consequence"] = _consequence(key, row, reproduction)
         joint = _atypical_together(statistic, subsets)
-        if joint and row["can_be_true"] == "yes":
+        if joint and row["can_be_true"] == "yes" and can_text.startswith("a witness"):
             row["consequence"] = f"Plausible beside Table 2. {joint}"
         rows.append(row)
     columns = [
