@@ -112,6 +112,27 @@ def _check_count(value, name: str) -> int:
     return int(value)
 
 
+def _two_by_two(table, counts: dict) -> dict[str, int]:
+    """Four checked counts, from a 2 x 2 ``table`` or from ``counts`` (name -> count or None).
+
+    The table's cells are read row by row in the order of ``counts``' names.
+    """
+    names = list(counts)
+    given = [name for name, v in counts.items() if v is not None]
+    if table is not None:
+        if given:
+            raise ValueError(f"give either table or the counts, not both (also got {given})")
+        cells = np.asarray(table.to_numpy() if isinstance(table, pd.DataFrame) else table)
+        if cells.shape != (2, 2):
+            layout = f"[[{names[0]}, {names[1]}], [{names[2]}, {names[3]}]]"
+            raise ValueError(f"table must be 2 x 2 ({layout}), got shape {cells.shape}")
+        counts = dict(zip(names, cells.ravel(), strict=True))
+    elif len(given) != 4:
+        missing = [name for name, v in counts.items() if v is None]
+        raise ValueError(f"give a 2 x 2 table or all four counts; missing {missing}")
+    return {name: _check_count(v, name) for name, v in counts.items()}
+
+
 def _check_prevalence(prevalence) -> np.ndarray:
     p = as_finite_array(np.atleast_1d(prevalence), "prevalence")
     bad = np.flatnonzero((p <= 0) | (p >= 1))
@@ -424,19 +445,7 @@ def accuracy_from_table(
     """
     conf_level = _check_conf_level(conf_level)
     method = _check_method(method)
-    counts = {"tp": tp, "fp": fp, "fn": fn, "tn": tn}
-    given = [name for name, v in counts.items() if v is not None]
-    if table is not None:
-        if given:
-            raise ValueError(f"give either table or the counts, not both (also got {given})")
-        cells = np.asarray(table.to_numpy() if isinstance(table, pd.DataFrame) else table)
-        if cells.shape != (2, 2):
-            raise ValueError(f"table must be 2 x 2 ([[TP, FP], [FN, TN]]), got shape {cells.shape}")
-        counts = {"tp": cells[0, 0], "fp": cells[0, 1], "fn": cells[1, 0], "tn": cells[1, 1]}
-    elif len(given) != 4:
-        missing = [name for name, v in counts.items() if v is None]
-        raise ValueError(f"give a 2 x 2 table or all four counts; missing {missing}")
-    checked = {name: _check_count(v, name) for name, v in counts.items()}
+    checked = _two_by_two(table, {"tp": tp, "fp": fp, "fn": fn, "tn": tn})
     return _from_counts(**checked, conf_level=conf_level, method=method, cutoff=None)
 
 
@@ -736,19 +745,7 @@ def mcnemar_test(
     if not isinstance(correction, (bool, np.bool_)):
         raise TypeError(f"correction must be True or False, got {correction!r}")
     confidence_level = _check_confidence_level(confidence_level)
-    counts = {"a": a, "b": b, "c": c, "d": d}
-    given = [name for name, v in counts.items() if v is not None]
-    if table is not None:
-        if given:
-            raise ValueError(f"give either table or the counts, not both (also got {given})")
-        cells = np.asarray(table.to_numpy() if isinstance(table, pd.DataFrame) else table)
-        if cells.shape != (2, 2):
-            raise ValueError(f"table must be 2 x 2 ([[a, b], [c, d]]), got shape {cells.shape}")
-        counts = {"a": cells[0, 0], "b": cells[0, 1], "c": cells[1, 0], "d": cells[1, 1]}
-    elif len(given) != 4:
-        missing = [name for name, v in counts.items() if v is None]
-        raise ValueError(f"give a 2 x 2 table or all four counts; missing {missing}")
-    k = {name: _check_count(v, name) for name, v in counts.items()}
+    k = _two_by_two(table, {"a": a, "b": b, "c": c, "d": d})
     n = k["a"] + k["b"] + k["c"] + k["d"]
     if n == 0:
         raise ValueError("the table is empty (every count is 0)")

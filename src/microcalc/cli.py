@@ -139,12 +139,7 @@ def _reconstruct(args) -> int:
         raise ValueError("--out must name a folder, got an empty string")
     stem = args.targets.replace("+", "_")
     names = ["feasibility.csv"] if args.map else [f"{stem}{ext}" for ext in (".csv", ".json")]
-    existing = [str(out / name) for name in names]
-    existing = [p for p in existing if Path(p).exists()]
-    if existing and not args.force:  # refuse before spending a minute on the search
-        raise FileExistsError(f"{', '.join(existing)} exist(s); pass --force to overwrite")
-    if out.exists() and not out.is_dir():
-        raise ValueError(f"out must be a directory, but {str(out)!r} is a file")
+    _prepare_out(out, names, force=args.force)
 
     def progress(line: str) -> None:
         if not args.quiet:
@@ -402,20 +397,27 @@ def _add_montecarlo(commands) -> None:
     montecarlo.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
-def _montecarlo(args) -> int:
-    from pathlib import Path
+def _prepare_out(out, names: list[str], *, force: bool) -> None:
+    """Before any work: the output folder is a folder, an interrupted earlier write is
+    finished or undone, existing files need ``--force``, and the folder is writable."""
+    from microcalc import safeio
 
-    from microcalc import montecarlo, safeio
-
-    out = Path(args.out)
-    names = [montecarlo.CSV_NAME, montecarlo.JSON_NAME]
     if out.exists() and not out.is_dir():
         raise ValueError(f"out must be a directory, but {str(out)!r} is a file")
     _warn(safeio.recover(out, names))
     existing = [str(out / name) for name in names if (out / name).exists()]
-    if existing and not args.force:  # refuse before spending minutes on the run
+    if existing and not force:  # refuse before spending time on the work
         raise FileExistsError(f"{', '.join(existing)} exist(s); pass --force to overwrite")
     safeio.check_writable(out, names)
+
+
+def _montecarlo(args) -> int:
+    from pathlib import Path
+
+    from microcalc import montecarlo
+
+    out = Path(args.out)
+    _prepare_out(out, [montecarlo.CSV_NAME, montecarlo.JSON_NAME], force=args.force)
     results = montecarlo.run_replicates(
         args.replicates, seed=args.seed, jobs=args.jobs, progress=not args.quiet
     )
@@ -431,17 +433,8 @@ def _montecarlo(args) -> int:
 def _simulate(args) -> int:
     from pathlib import Path
 
-    from microcalc import safeio
-
     out = Path(args.out)
-    names = ["lesions.csv", "measurements.csv"]
-    if out.exists() and not out.is_dir():
-        raise ValueError(f"out must be a directory, but {str(out)!r} is a file")
-    _warn(safeio.recover(out, names))
-    existing = [str(out / name) for name in names if (out / name).exists()]
-    if existing and not args.force:
-        raise FileExistsError(f"{', '.join(existing)} exist(s); pass --force to overwrite")
-    safeio.check_writable(out, names)
+    _prepare_out(out, ["lesions.csv", "measurements.csv"], force=args.force)
     config = cohort.default_config(match_published=not args.unmatched)
     result = cohort.simulate_cohort(config, seed=args.seed)
     written = cohort.write_cohort(result, args.out, force=args.force)

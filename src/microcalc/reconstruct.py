@@ -121,21 +121,6 @@ _TARGETS: dict[str, tuple[str, str]] = {
     "hosmer_lemeshow_p": ("table3.hosmer_lemeshow.p_value", "Hosmer-Lemeshow P (two-marker)"),
 }
 
-_MODEL_VALUES = (
-    "auc_combined",
-    "delong_p",
-    "auc_elasticity_ci_low",
-    "auc_elasticity_ci_high",
-    "auc_combined_ci_low",
-    "auc_combined_ci_high",
-    "or_elasticity",
-    "or_elasticity_ci_low",
-    "or_elasticity_ci_high",
-    "or_strain_ratio",
-    "or_strain_ratio_ci_low",
-    "or_strain_ratio_ci_high",
-    "hosmer_lemeshow_p",
-)
 _TABLE2 = tuple(k for k in _TARGETS if k.startswith(("e_", "sr_")))
 _HEADLINE = (
     *_TABLE2,
@@ -162,6 +147,8 @@ _MODEL = (
     "or_strain_ratio_ci_high",
     "hosmer_lemeshow_p",
 )
+#: Everything the engine's model step computes (NaN for all when the fit fails).
+_MODEL_VALUES = ("auc_combined", "delong_p", *_AUC_CI, *_MODEL)
 
 #: Named target sets: ``table2`` alone; ``headline`` (the issue's headline set);
 #: ``headline+ci`` adds the DeLong CIs of both AUCs; ``headline+model`` adds the two-marker
