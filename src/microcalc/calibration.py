@@ -282,8 +282,8 @@ def calibration_table(lesions: pd.DataFrame) -> pd.DataFrame:
         (
             "auc_combined",
             "roc.auc.combined",
-            "strain ratio alone separates the groups almost completely with the published means and "
-            "SDs, so any model that adds it to elasticity lands above the published AUC",
+            "with the published means and SDs, strain ratio shaped like this model's separates the "
+            "groups almost completely, so adding it to elasticity lands above the published AUC",
         ),
     ):
         published = paper.get(name)

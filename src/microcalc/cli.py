@@ -176,9 +176,10 @@ def _reconstruct(args) -> int:
 def _add_scorecard(commands) -> None:
     card = commands.add_parser(
         "scorecard",
-        help="print every published number with this book's value and a verdict",
-        description="Print the reproduction scorecard: every published number, the value on "
-        "the cohort, the range over replicate studies, the audit and the verdict.",
+        help="print every published number with its two verdicts and their evidence",
+        description="Print the scorecard: every published number, whether it can be true "
+        "(can_be_true) and whether this book's cohort reproduces it (reproduced), with the "
+        "evidence of each, the cohort's value and the range over replicate studies.",
     )
     form = card.add_mutually_exclusive_group(required=True)
     form.add_argument("--json", action="store_true", help="JSON records, for machines")
@@ -331,9 +332,9 @@ def _scorecard(args) -> int:
             )
     card = scorecard.build_scorecard(lesions, data_dir=data_dir)
     if args.json:
-        sys.stdout.write(card.to_json(orient="records", indent=1, double_precision=10) + "\n")
+        sys.stdout.write(scorecard.scorecard_json_text(card))
     else:
-        sys.stdout.write(card.to_csv(index=False, lineterminator="\n", float_format="%.10g"))
+        sys.stdout.write(scorecard.scorecard_csv_text(card))
     return 0
 
 

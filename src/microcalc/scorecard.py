@@ -1,24 +1,15 @@
-"""The reproduction scorecard: every published number, what this book finds, and a verdict.
+"""The scorecard: views of the verdict table (:mod:`microcalc.verdicts`).
 
-For each number in :mod:`microcalc.paper` the scorecard lists
+Every published number with the two verdicts of :mod:`microcalc.verdicts` (``can_be_true``:
+could it be right given the paper's other numbers; ``reproduced``: does this book's cohort give
+it back) and their evidence. This module only selects, counts and serialises: the rules live in
+:func:`microcalc.verdicts.verdict_table`.
 
-- ``reproduction``: the same quantity computed on the book's cohort with the analysis
-  modules (:func:`reproduce`);
-- ``replicate_low`` / ``replicate_high``: the 2.5% and 97.5% quantiles over simulated
-  replicate studies (``data/montecarlo.csv.gz``, written by ``python -m microcalc
-  montecarlo``), where the Monte Carlo collects that quantity;
-- ``audit``: the verdict of :func:`microcalc.audit.audit_paper` on the checks that involve
-  the number (computed from the paper's own summary numbers, no simulation);
-- ``verdict`` and ``why``, by these rules, first match wins:
-
-  1. *design input*: the number describes the design or an illustration, not a result;
-  2. *not reproducible*: the audit finds it inconsistent with the paper's other numbers;
-  3. *matched by construction*: the cohort was calibrated to it (counts, means, SDs, the
-     cutoff's sensitivity and specificity), so agreement says nothing about the paper;
-  4. *reproduced*: the book's value rounds to the published one (or satisfies its "<"/">");
-  5. *within study-to-study variation*: not reproduced here, but inside the 95% range of
-     replicate studies;
-  6. *not reproduced*: outside that range, or no range is available.
+- :func:`build_scorecard`: the table from files (a lesion table, the stored replicate studies,
+  the committed witnesses);
+- :func:`scorecard_json_text` / :func:`scorecard_csv_text`: the CLI's output, every double
+  written with the shortest representation that reads back to the same double;
+- :func:`verdict_counts`: counts per category of one axis.
 
 References
 ----------
@@ -27,263 +18,72 @@ Bossuyt PM et al. STARD 2015. BMJ 2015;351:h5527.
 
 from __future__ import annotations
 
+import html
+import json
 import math
 import os
+import posixpath
 from collections.abc import Mapping
-from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from microcalc import accuracy, agreement, compare, logistic, montecarlo, paper, roc
+from microcalc import verdicts
+from microcalc.verdicts import reproduce
 
 __all__ = [
-    "MONTECARLO_COLUMNS",
-    "VERDICTS",
+    "COLUMNS",
     "build_scorecard",
     "reproduce",
     "scorecard",
+    "scorecard_csv_text",
+    "scorecard_html",
+    "scorecard_json_text",
     "verdict_counts",
 ]
 
-VERDICTS = (
+#: The columns of the CLI output, in order.
+COLUMNS = (
+    "key",
+    "description",
+    "location",
+    "kind",
+    "published",
+    "can_be_true",
     "reproduced",
-    "within study-to-study variation",
-    "matched by construction",
-    "not reproduced",
-    "not reproducible",
-    "design input",
+    "reproduction",
+    "replicate_low",
+    "replicate_high",
+    "replicate_percentile",
+    "can_be_true_evidence",
+    "reproduced_evidence",
+    "proof",
+    "impossible_with",
+    "premise",
+    "witness",
+    "witness_as_strange_pct",
+    "consequence",
+    "chapter",
 )
 
-#: published key -> column of the Monte Carlo results (the inverse of montecarlo.PUBLISHED_KEYS)
-MONTECARLO_COLUMNS: Mapping[str, str] = {
-    key: column for column, key in montecarlo.PUBLISHED_KEYS.items()
-}
 
-_DESIGN_PREFIXES = (
-    "design.",
-    "figure2.",
-    "figure3.",
-    "context.",
-    "samplesize.auc",
-    "samplesize.alpha",
-    "samplesize.beta",
-    "text.univariable_screen_p",
-)
-_BY_CONSTRUCTION_SUFFIXES = (".mean", ".sd", ".n", ".pct")
-_BY_CONSTRUCTION_KEYS = ("roc.sensitivity", "roc.specificity")
-_TABLE3_TERMS = {
-    "age_years": "age_years",
-    "lesion_size_mm": "lesion_size_mm",
-    "dense_breast": "density_cd",
-    "elasticity_kpa": "elasticity_kpa",
-    "strain_ratio": "strain_ratio",
-}
-
-
-def reproduce(lesions: pd.DataFrame) -> dict[str, float]:
-    """Compute every published result that the lesion table allows, keyed as in ``paper``.
-
-    Uses the methods the paper names, with the choices documented in each module:
-    automatic t / Mann-Whitney choice after a Lilliefors check, chi-square or Fisher,
-    Spearman, maximum-likelihood logistic regression (Firth if separated), Hosmer-Lemeshow
-    with ten risk groups, DeLong AUC intervals and test, exact binomial intervals and
-    unweighted Cohen's kappa of the readers' scores.
-
-    Parameters
-    ----------
-    lesions : pandas.DataFrame
-        A lesion table of the data dictionary.
-
-    Returns
-    -------
-    dict
-        Published key -> value (percentages in percent, as printed in the paper).
-    """
-    values: dict[str, float] = {}
-    truth = lesions["malignant"].to_numpy()
-    groups = {
-        "malignant": lesions[lesions.malignant == 1],
-        "benign": lesions[lesions.malignant == 0],
-    }
-    for variable in ("age_years", "lesion_size_mm"):
-        for group, frame in groups.items():
-            values[f"table1.{variable}.{group}.mean"] = float(frame[variable].mean())
-            values[f"table1.{variable}.{group}.sd"] = float(frame[variable].std(ddof=1))
-        values[f"table1.{variable}.p_value"] = compare.compare_continuous(lesions, variable).p_value
-    for variable in ("breast_density", "histology", "birads", "calcification_pattern"):
-        for group, frame in groups.items():
-            counts = frame[variable].astype(str).value_counts()
-            for level in paper.counts(variable, group):
-                n = int(counts.get(str(level), 0))
-                values[f"table1.{variable}.{group}.{level}.n"] = n
-                values[f"table1.{variable}.{group}.{level}.pct"] = 100 * n / len(frame)
-        if variable != "histology":
-            values[f"table1.{variable}.p_value"] = compare.compare_categorical(
-                lesions, variable
-            ).p_value
-    for variable in ("elasticity_kpa", "strain_ratio", "elasticity_score"):
-        for group, frame in groups.items():
-            values[f"table2.{variable}.{group}.mean"] = float(frame[variable].mean())
-            values[f"table2.{variable}.{group}.sd"] = float(frame[variable].std(ddof=1))
-        values[f"table2.{variable}.p_value"] = compare.compare_continuous(lesions, variable).p_value
-
-    for other, key in (
-        ("strain_ratio", "elasticity_strain_ratio"),
-        ("lesion_size_mm", "elasticity_lesion_size"),
-    ):
-        rho = compare.spearman_correlation(lesions, "elasticity_kpa", other)
-        values[f"text.spearman.{key}"] = rho.estimate
-        values[f"text.spearman.{key}.p_value"] = rho.p_value
-    dense = lesions["breast_density"].isin(["C", "D"]).to_numpy()
-    elasticity = lesions["elasticity_kpa"].to_numpy(dtype=float)
-    values["text.auc_by_density.low"] = roc.auc(truth[~dense], elasticity[~dense])
-    values["text.auc_by_density.high"] = roc.auc(truth[dense], elasticity[dense])
-
-    full = logistic.fit_logistic(lesions, predictors=logistic.CANDIDATES, method="auto")
-    table = full.coefficients.set_index("term")
-    for published, term in _TABLE3_TERMS.items():
-        values[f"table3.{published}.odds_ratio"] = float(table.loc[term, "odds_ratio"])
-        values[f"table3.{published}.ci_low"] = float(table.loc[term, "ci_low"])
-        values[f"table3.{published}.ci_high"] = float(table.loc[term, "ci_high"])
-        values[f"table3.{published}.p_value"] = float(table.loc[term, "p_value"])
-    combined = logistic.combined_probability(lesions, method="auto").to_numpy()
-    values["table3.hosmer_lemeshow.p_value"] = logistic.hosmer_lemeshow(truth, combined).p_value
-
-    cutoff = paper.value("roc.cutoff_kpa")
-    values["roc.cutoff_kpa"] = roc.youden_cutoff(truth, elasticity, convention="observed").cutoff
-    at_cutoff = accuracy.accuracy_at_cutoff(truth, elasticity, cutoff=cutoff)
-    for name in ("sensitivity", "specificity"):
-        estimate = getattr(at_cutoff, name)
-        values[f"roc.{name}"] = 100 * estimate.estimate
-        values[f"roc.{name}.ci_low"] = 100 * estimate.ci_low
-        values[f"roc.{name}.ci_high"] = 100 * estimate.ci_high
-    values["roc.accuracy"] = 100 * at_cutoff.accuracy.estimate
-    for key, marker in (("elasticity", elasticity), ("combined", combined)):
-        estimate = roc.auc_delong(truth, marker)
-        values[f"roc.auc.{key}"] = estimate.estimate
-        values[f"roc.auc.{key}.ci_low"] = estimate.ci_low
-        values[f"roc.auc.{key}.ci_high"] = estimate.ci_high
-        values[f"roc.auc.{key}.p_value"] = roc.auc_chance_test(truth, marker).p_value
-    values["roc.delong.p_value"] = roc.delong_test(truth, combined, elasticity).p_value
-
-    kappa = agreement.cohen_kappa(lesions["reader1_score"], lesions["reader2_score"])
-    values["agreement.kappa"] = kappa.estimate
-    values["agreement.kappa.ci_low"] = kappa.ci_low
-    values["agreement.kappa.ci_high"] = kappa.ci_high
-    return {key: float(value) for key, value in values.items()}
-
-
-def _agrees(published: paper.PublishedValue, value: float) -> bool:
-    if value is None or not math.isfinite(value):
-        return False
-    if published.qualifier == "<":
-        return value < published.value
-    if published.qualifier == ">":
-        return value > published.value
-    return published.rounds_to(value)
-
-
-def _audit_by_key(audit: pd.DataFrame | None) -> dict[str, tuple[str, str]]:
-    """Published key -> (worst audit verdict, its reason).
-
-    A check's verdict is attached to the numbers it *tests* (column ``tested_keys``), not to
-    every number it uses: a wrong p-value does not make the means it was computed from wrong.
-    """
-    if audit is None or audit.empty:
-        return {}
-    column = "tested_keys" if "tested_keys" in audit else "paper_keys"
-    rank = {"inconsistent": 2, "consistent": 1, "cannot tell": 0}
-    found: dict[str, tuple[str, str]] = {}
-    for _, row in audit.iterrows():
-        for key in str(row[column]).split(";"):
-            key = key.strip()
-            previous = found.get(key)
-            if previous is None or rank.get(row["verdict"], 0) > rank.get(previous[0], 0):
-                found[key] = (row["verdict"], row["reason"])
-    return found
-
-
-def scorecard(
-    reproduction: Mapping[str, float],
-    *,
-    replicates: pd.DataFrame | None = None,
-    audit: pd.DataFrame | None = None,
-    level: float = 0.95,
-) -> pd.DataFrame:
-    """One row per published number: published, reproduction, replicate range, verdicts.
+def scorecard(reproduction: Mapping[str, float], **options) -> pd.DataFrame:
+    """The verdict table of a reproduction (see :func:`microcalc.verdicts.verdict_table`).
 
     Parameters
     ----------
     reproduction : mapping
         Output of :func:`reproduce`.
-    replicates : pandas.DataFrame, optional
-        Monte Carlo results, one row per replicate study (columns of
-        :data:`MONTECARLO_COLUMNS`).
-    audit : pandas.DataFrame, optional
-        Output of ``microcalc.audit.audit_paper()``.
-    level : float, default 0.95
-        Coverage of the replicate range.
+    **options
+        Passed to :func:`microcalc.verdicts.verdict_table` (``replicates``, ``audit``,
+        ``feasibility``, ``plausibility``, ``calibrated``, ``level``...).
 
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``key``, ``description``, ``location``, ``published``, ``reproduction``,
-        ``replicate_low``, ``replicate_high``, ``audit``, ``verdict``, ``why``.
+    Examples
+    --------
+    >>> card = scorecard({"roc.accuracy": 87.3}, calibrated=False)
+    >>> card.set_index("key").loc["roc.accuracy", "can_be_true"]
+    'impossible'
     """
-    if not 0 < level < 1:
-        raise ValueError(f"level must lie in (0, 1), got {level!r}")
-    tail = (1 - level) / 2
-    audits = _audit_by_key(audit)
-    rows = []
-    for published in paper.all_values():
-        key = published.key
-        value = reproduction.get(key, np.nan)
-        low = high = np.nan
-        column = MONTECARLO_COLUMNS.get(key)
-        if replicates is not None and column in replicates:
-            series = replicates[column].dropna()
-            if len(series):
-                low, high = (float(q) for q in series.quantile([tail, 1 - tail]))
-        audit_verdict, audit_reason = audits.get(key, ("", ""))
-        if key.startswith(_DESIGN_PREFIXES):
-            verdict, why = "design input", "describes the design or an illustration, not a result"
-        elif audit_verdict == "inconsistent":
-            verdict, why = "not reproducible", audit_reason
-        elif key in _BY_CONSTRUCTION_KEYS or (
-            key.startswith(("table1.", "table2.")) and key.endswith(_BY_CONSTRUCTION_SUFFIXES)
-        ):
-            verdict, why = "matched by construction", "the cohort was calibrated to this number"
-        elif _agrees(published, value):
-            verdict, why = "reproduced", f"this cohort gives {value:.4g}"
-        elif math.isfinite(low) and low <= published.value <= high:
-            verdict = "within study-to-study variation"
-            why = f"this cohort gives {value:.4g}; replicate studies range {low:.4g} to {high:.4g}"
-        else:
-            verdict = "not reproduced"
-            why = f"this cohort gives {value:.4g}" if math.isfinite(value) else "not computed"
-            if math.isfinite(low):
-                why += f"; replicate studies range {low:.4g} to {high:.4g}"
-        rows.append(
-            {
-                "key": key,
-                "description": published.description,
-                "location": published.location,
-                "published": published.printed,
-                "reproduction": value,
-                "replicate_low": low,
-                "replicate_high": high,
-                "audit": audit_verdict,
-                "verdict": verdict,
-                "why": why,
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def verdict_counts(card: pd.DataFrame) -> pd.Series:
-    """Number of published values per verdict, in the order of :data:`VERDICTS`."""
-    return card["verdict"].value_counts().reindex(list(VERDICTS), fill_value=0)
+    return verdicts.verdict_table(reproduction, **options)
 
 
 def build_scorecard(
@@ -292,34 +92,189 @@ def build_scorecard(
     data_dir: str | os.PathLike | None = None,
     level: float = 0.95,
 ) -> pd.DataFrame:
-    """The full scorecard from files: a lesion table, the stored Monte Carlo and the audit.
+    """The full scorecard from files (see :func:`microcalc.verdicts.build_verdicts`).
 
     Parameters
     ----------
     lesions_csv : path
         A ``lesions.csv`` of the data dictionary.
     data_dir : path, optional
-        Folder with ``montecarlo.csv.gz`` and ``montecarlo.json``; defaults to the folder of
-        ``lesions_csv``. Without them the replicate columns stay empty.
+        Folder with ``montecarlo.csv.gz``/``montecarlo.json`` and ``reconstructed/``; defaults
+        to the folder of ``lesions_csv``.
     level : float, default 0.95
-
-    Returns
-    -------
-    pandas.DataFrame
-        As :func:`scorecard`.
     """
-    from microcalc import audit, cohort
+    return verdicts.build_verdicts(lesions_csv, data_dir=data_dir, level=level)
 
-    path = Path(lesions_csv)
-    if not path.is_file():
-        raise ValueError(f"lesions file {str(path)!r} does not exist")
-    folder = Path(data_dir) if data_dir is not None else path.parent
-    replicates = None
-    if (folder / montecarlo.CSV_NAME).is_file():
-        replicates, _ = montecarlo.read_results(folder)
-    return scorecard(
-        reproduce(cohort.read_cohort_csv(path)),
-        replicates=replicates,
-        audit=audit.audit_paper(),
-        level=level,
+
+def verdict_counts(card: pd.DataFrame, axis: str = "can_be_true", **options) -> pd.Series:
+    """Number of published values per category of one axis (see ``verdicts.axis_counts``)."""
+    return verdicts.axis_counts(card, axis, **options)
+
+
+def _records(card: pd.DataFrame) -> list[dict]:
+    out = []
+    for row in card[list(COLUMNS)].to_dict(orient="records"):
+        clean = {}
+        for name, value in row.items():
+            if isinstance(value, float) and not math.isfinite(value):
+                value = None
+            clean[name] = value
+        out.append(clean)
+    return out
+
+
+def scorecard_json_text(card: pd.DataFrame) -> str:
+    """JSON records, one per published number; doubles in their shortest round-trip form.
+
+    ``json`` writes each float with ``repr``, the shortest string that reads back to the
+    same double, so a P of 3e-11 stays 3e-11 (pandas' ``double_precision`` counts decimals
+    and would write 0.0). Missing values are ``null``.
+
+    Examples
+    --------
+    >>> card = scorecard({"table1.lesion_size_mm.p_value": 3.1e-11}, calibrated=False)
+    >>> '"reproduction": 3.1e-11' in scorecard_json_text(card)
+    True
+    """
+    return json.dumps(_records(card), indent=1, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def scorecard_csv_text(card: pd.DataFrame) -> str:
+    """CSV, one row per published number; doubles in their shortest round-trip form (``repr``).
+
+    Examples
+    --------
+    >>> card = scorecard({"table1.lesion_size_mm.p_value": 3.1e-11}, calibrated=False)
+    >>> "3.1e-11" in scorecard_csv_text(card)
+    True
+    """
+    frame = card[list(COLUMNS)].copy()
+    for name in frame.columns:
+        if pd.api.types.is_float_dtype(frame[name]):
+            frame[name] = frame[name].map(lambda v: "" if not math.isfinite(v) else repr(float(v)))
+    return frame.to_csv(index=False, lineterminator="\n")
+
+
+_FILTER_SCRIPT = """
+<script>
+(function () {
+  var box = document.currentScript.previousElementSibling;
+  var selects = box.querySelectorAll("select[data-axis]");
+  var rows = box.querySelectorAll("tbody tr");
+  var count = box.querySelector(".scorecard-count");
+  function apply() {
+    var shown = 0;
+    rows.forEach(function (row) {
+      var ok = true;
+      selects.forEach(function (s) {
+        if (s.value && row.getAttribute("data-" + s.getAttribute("data-axis")) !== s.value) {
+          ok = false;
+        }
+      });
+      row.style.display = ok ? "" : "none";
+      if (ok) { shown += 1; }
+    });
+    count.textContent = shown + " of " + rows.length + " numbers shown";
+  }
+  selects.forEach(function (s) { s.addEventListener("change", apply); });
+  apply();
+})();
+</script>
+"""
+
+
+def scorecard_html(card: pd.DataFrame, *, page: str = "notebooks/scorecard") -> str:
+    """The scorecard as an HTML table that a reader filters by verdict, offline.
+
+    Two drop-down lists (one per axis) hide the rows of other categories; a dozen lines of
+    inline JavaScript do it, with no library and no network. Each row names its chapter with
+    a link relative to ``page`` (the docname the table is shown on), and each verdict is the
+    :func:`microcalc.verdicts.label_html` span, so tests can compare it with the table.
+    Columns wrap instead of scrolling; the evidence of each verdict folds out on a click.
+
+    Parameters
+    ----------
+    card : pandas.DataFrame
+        :func:`build_scorecard`.
+    page : str, default "notebooks/scorecard"
+        Docname of the page, for the relative links.
+    """
+    here = posixpath.dirname(page)
+    options = []
+    for axis, title in (("can_be_true", "can it be true?"), ("reproduced", "reproduced here?")):
+        choices = "".join(
+            f'<option value="{html.escape(c)}">{html.escape(c)} '
+            f"({int((card[axis] == c).sum())})</option>"
+            for c in verdicts.AXES[axis]
+            if (card[axis] == c).any()
+        )
+        options.append(
+            f'<label>{title} <select data-axis="{axis}"><option value="">all</option>'
+            f"{choices}</select></label>"
+        )
+    body = []
+    for row in card.itertuples():
+        link = posixpath.relpath(row.chapter, here) + ".html"
+        value = "" if not math.isfinite(row.reproduction) else f"{row.reproduction:.4g}"
+        band = (
+            ""
+            if not math.isfinite(row.replicate_low)
+            else f"<br><small>replicates {row.replicate_low:.3g} to {row.replicate_high:.3g}"
+            f"</small>"
+        )
+        body.append(
+            f'<tr data-can_be_true="{html.escape(row.can_be_true)}" '
+            f'data-reproduced="{html.escape(row.reproduced)}" class="can-{_slug(row.can_be_true)}">'
+            f"<td><b>{html.escape(row.description)}</b><br><small>{html.escape(row.location)}"
+            f' · <a href="{link}">chapter</a></small></td>'
+            f"<td>{html.escape(row.published)}</td>"
+            f"<td>{value}{band}</td>"
+            f"<td><b>{verdicts.label_html(row.key, 'can_be_true', row.can_be_true)}</b>"
+            f"<details><summary>evidence</summary>{html.escape(row.can_be_true_evidence)}"
+            f"</details></td>"
+            f"<td><b>{verdicts.label_html(row.key, 'reproduced', row.reproduced)}</b>"
+            f"<details><summary>evidence</summary>{html.escape(row.reproduced_evidence)}"
+            f"</details></td>"
+            f"<td>{html.escape(row.consequence)}</td></tr>"
+        )
+    head = "".join(
+        f"<th>{h}</th>"
+        for h in (
+            "published number",
+            "published",
+            "this book",
+            "can it be true?",
+            "reproduced here?",
+            "what it means",
+        )
     )
+    style = (
+        "<style>"
+        ".scorecard-box table{width:100%;table-layout:fixed;border-collapse:collapse;"
+        "font-size:0.78em}"
+        ".scorecard-box th,.scorecard-box td{vertical-align:top;text-align:left;padding:3px 5px;"
+        "border-bottom:1px solid #ddd;overflow-wrap:break-word;word-break:normal}"
+        ".scorecard-box col.c1{width:22%}.scorecard-box col.c2{width:10%}"
+        ".scorecard-box col.c3{width:11%}.scorecard-box col.c4{width:16%}"
+        ".scorecard-box col.c5{width:16%}.scorecard-box col.c6{width:25%}"
+        ".scorecard-box details summary{cursor:pointer;color:#555;font-size:0.9em}"
+        ".scorecard-box .scorecard-filter{margin:0.4em 0;font-size:0.9em}"
+        ".scorecard-box .scorecard-filter label{margin-right:1.2em}"
+        ".scorecard-box tr.can-impossible td{background:#fadbd8}"
+        ".scorecard-box tr.can-only-with-atypical-data td{background:#fdebd0}"
+        ".scorecard-box tr.can-yes td{background:#eafaf1}"
+        ".scorecard-box tr.can-cannot-tell td{background:#f4f6f6}"
+        "</style>"
+    )
+    cols = "".join(f'<col class="c{i}">' for i in range(1, 7))
+    return (
+        f'{style}<div class="scorecard-box"><div class="scorecard-filter">{"".join(options)}'
+        f'<span class="scorecard-count"></span></div>'
+        f'<table style="font-size:0.8rem;line-height:1.3"><colgroup>{cols}</colgroup>'
+        f"<thead><tr>{head}</tr></thead>"
+        f"<tbody>{''.join(body)}</tbody></table></div>{_FILTER_SCRIPT}"
+    )
+
+
+def _slug(text: str) -> str:
+    return "-".join(text.split())
