@@ -17,18 +17,24 @@ ROOT = Path(__file__).resolve().parents[1]
 
 #: Chapters whose hidden cells must not compute statistics; extend as chapters are converted.
 CHECKED_CHAPTERS = (
+    "notebooks/cohort.md",
     "notebooks/decisions.md",
     "notebooks/optimism.md",
+    "notebooks/sample_size.md",
     "notebooks/what_readers_saw.md",
+    "notebooks/who_was_studied.md",
 )
 
 #: Cell tags that hide or remove a cell's code from the rendered page.
 HIDING_TAGS = frozenset({"remove-cell", "remove-input", "hide-input", "hide-cell"})
 
-#: A call of a statistics module's function, e.g. ``decision.net_benefit(``.
+#: A call of a statistics module's function, e.g. ``decision.net_benefit(``. Loading the data
+#: (``cohort.read_cohort_csv``, ``cohort.default_config``) and formatting (``format_*``, such as
+#: ``compare.format_p_value``) are not statistics and may stay hidden.
 STATISTIC_CALL = re.compile(
-    r"\b(decision|optimism|phantom|accuracy|roc|logistic|compare|agreement|samplesize)"
-    r"\.[a-z_]+\("
+    r"\b(decision|optimism|phantom|accuracy|roc|logistic|compare|agreement|samplesize"
+    r"|calibration|cohort|audit|montecarlo|reconstruct)"
+    r"\.(?!read_cohort_csv\(|default_config\(|format_)[a-z_]+\("
 )
 
 _CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```[ \t]*$", re.M | re.S)
@@ -127,3 +133,13 @@ def test_constants_and_attributes_are_not_calls():
     assert not STATISTIC_CALL.search("inspect.signature(optimism.validate_cutoff)")
     assert not STATISTIC_CALL.search("at_62.at_prevalence([0.1])")
     assert STATISTIC_CALL.search("x = samplesize.hanley_mcneil(0.8)")
+
+
+def test_loading_and_formatting_are_not_statistics():
+    assert not STATISTIC_CALL.search("lesions = cohort.read_cohort_csv(paths.lesions_path())")
+    assert not STATISTIC_CALL.search("config = cohort.default_config()")
+    assert not STATISTIC_CALL.search('"P, ours": compare.format_p_value(r.p_value)')
+    assert not STATISTIC_CALL.search('paper.value("roc.auc.elasticity")')
+    assert STATISTIC_CALL.search("cohort.simulate_cohort(config, seed=7)")
+    assert STATISTIC_CALL.search("table = calibration.calibration_table(lesions)")
+    assert STATISTIC_CALL.search("audit.ttest_readings(summary)")
