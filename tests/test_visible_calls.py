@@ -23,18 +23,23 @@ CHECKED_CHAPTERS = (
     "notebooks/sample_size.md",
     "notebooks/what_readers_saw.md",
     "notebooks/who_was_studied.md",
+    "notebooks/critical_reading.md",
+    "notebooks/scorecard.md",
 )
 
 #: Cell tags that hide or remove a cell's code from the rendered page.
 HIDING_TAGS = frozenset({"remove-cell", "remove-input", "hide-input", "hide-cell"})
 
-#: A call of a statistics module's function, e.g. ``decision.net_benefit(``. Loading the data
-#: (``cohort.read_cohort_csv``, ``cohort.default_config``) and formatting (``format_*``, such as
-#: ``compare.format_p_value``) are not statistics and may stay hidden.
+#: A call of a statistics module's function, e.g. ``decision.net_benefit(``. The study
+#: modules count too (``audit.audit_paper(``, ``scorecard.build_scorecard(``). Loading the data
+#: (``cohort.read_cohort_csv``, ``cohort.default_config``), formatting (``format_*``, such as
+#: ``compare.format_p_value``) and rendering helpers (``*_html(``, an HTML view of a table
+#: already computed; ``verdicts.glue_values(``, glue of verdicts already in a visible table)
+#: are not statistics and may stay hidden.
 STATISTIC_CALL = re.compile(
     r"\b(decision|optimism|phantom|accuracy|roc|logistic|compare|agreement|samplesize"
-    r"|calibration|cohort|audit|montecarlo|reconstruct)"
-    r"\.(?!read_cohort_csv\(|default_config\(|format_)[a-z_]+\("
+    r"|calibration|cohort|audit|montecarlo|reconstruct|verdicts|scorecard|proofs)"
+    r"\.(?!read_cohort_csv\(|default_config\(|format_|[a-z_]*_html\(|glue_values\()[a-z_]+\("
 )
 
 _CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```[ \t]*$", re.M | re.S)
@@ -133,6 +138,16 @@ def test_constants_and_attributes_are_not_calls():
     assert not STATISTIC_CALL.search("inspect.signature(optimism.validate_cutoff)")
     assert not STATISTIC_CALL.search("at_62.at_prevalence([0.1])")
     assert STATISTIC_CALL.search("x = samplesize.hanley_mcneil(0.8)")
+    assert STATISTIC_CALL.search("card = scorecard.build_scorecard(path)")
+    assert STATISTIC_CALL.search("table = audit.audit_paper()")
+    assert not STATISTIC_CALL.search("audit.VERDICTS")
+
+
+def test_rendering_helpers_are_not_statistics():
+    assert not STATISTIC_CALL.search("HTML(scorecard.scorecard_html(card))")
+    assert not STATISTIC_CALL.search('verdicts.label_html(key, "can_be_true", label)')
+    assert not STATISTIC_CALL.search("verdicts.glue_values(card, keys)")
+    assert STATISTIC_CALL.search("verdicts.verdict_table(reproduction)")
 
 
 def test_loading_and_formatting_are_not_statistics():
