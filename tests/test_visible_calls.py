@@ -25,6 +25,8 @@ CHECKED_CHAPTERS = (
     "notebooks/who_was_studied.md",
     "notebooks/critical_reading.md",
     "notebooks/scorecard.md",
+    "notebooks/roc.md",
+    "notebooks/predictors.md",
 )
 
 #: Cell tags that hide or remove a cell's code from the rendered page.
