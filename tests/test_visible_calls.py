@@ -26,6 +26,8 @@ CHECKED_CHAPTERS = (
     "notebooks/critical_reading.md",
     "notebooks/scorecard.md",
     "notebooks/feasibility.md",
+    "notebooks/roc.md",
+    "notebooks/predictors.md",
 )
 
 #: Cell tags that hide or remove a cell's code from the rendered page.
