@@ -25,6 +25,8 @@ CHECKED_CHAPTERS = (
     "notebooks/who_was_studied.md",
     "notebooks/critical_reading.md",
     "notebooks/scorecard.md",
+    "notebooks/replication.md",
+    "notebooks/bottom_line.md",
 )
 
 #: Cell tags that hide or remove a cell's code from the rendered page.
