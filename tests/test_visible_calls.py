@@ -28,6 +28,8 @@ CHECKED_CHAPTERS = (
     "notebooks/feasibility.md",
     "notebooks/roc.md",
     "notebooks/predictors.md",
+    "notebooks/replication.md",
+    "notebooks/bottom_line.md",
 )
 
 #: Cell tags that hide or remove a cell's code from the rendered page.
