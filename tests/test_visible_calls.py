@@ -30,6 +30,7 @@ CHECKED_CHAPTERS = (
     "notebooks/predictors.md",
     "notebooks/replication.md",
     "notebooks/bottom_line.md",
+    "notebooks/agreement.md",
 )
 
 #: Cell tags that hide or remove a cell's code from the rendered page.
