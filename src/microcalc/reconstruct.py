@@ -234,6 +234,21 @@ class Target:
         """Whether ``value`` rounds (half up) to the printed number."""
         return self.distance(value) == 0.0
 
+    def check_row(self, value: float) -> dict:
+        """One row of a check table: the target, the value achieved, met, distance."""
+        d = self.distance(value)
+        return {
+            "statistic": self.statistic,
+            "key": self.key,
+            "label": self.label,
+            "published": self.published,
+            "low": self.low,
+            "high": self.high,
+            "achieved": value,
+            "met": d == 0.0,
+            "distance": d,
+        }
+
 
 def _target(statistic: str) -> Target:
     key, label = _TARGETS[statistic]
@@ -340,24 +355,7 @@ def check_targets(data: pd.DataFrame, chosen: Sequence[Target]) -> pd.DataFrame:
     ['statistic', 'key', 'label', 'published', 'low', 'high', 'achieved', 'met', 'distance']
     """
     values = achieved_values(data)
-    rows = []
-    for t in chosen:
-        v = values[t.statistic]
-        d = t.distance(v)
-        rows.append(
-            {
-                "statistic": t.statistic,
-                "key": t.key,
-                "label": t.label,
-                "published": t.published,
-                "low": t.low,
-                "high": t.high,
-                "achieved": v,
-                "met": d == 0.0,
-                "distance": d,
-            }
-        )
-    return pd.DataFrame(rows)
+    return pd.DataFrame([t.check_row(values[t.statistic]) for t in chosen])
 
 
 # ======================================================================================
@@ -1197,20 +1195,7 @@ def lesion_size_check(data: pd.DataFrame) -> pd.DataFrame:
     )
     lo, hi = paper.value("design.lesion_size_min_mm"), paper.value("design.lesion_size_max_mm")
     inside = float(((x >= lo) & (x <= hi)).mean())
-    out = [
-        {
-            "statistic": t.statistic,
-            "key": t.key,
-            "label": t.label,
-            "published": t.published,
-            "low": t.low,
-            "high": t.high,
-            "achieved": v,
-            "met": t.distance(v) == 0,
-            "distance": t.distance(v),
-        }
-        for t, v in rows
-    ]
+    out = [t.check_row(v) for t, v in rows]
     out.append(
         {
             "statistic": "inclusion_range",
