@@ -400,3 +400,18 @@ def test_hosmer_lemeshow_without_table_is_the_same_test():
         assert (fast.df, fast.groups) == (full.df, full.groups)
         assert fast.statistic == pytest.approx(full.statistic, rel=1e-12)
         assert fast.p_value == pytest.approx(full.p_value, rel=1e-10)
+
+
+def test_an_odds_ratio_too_large_for_a_float_is_inf_not_an_error():
+    """A finite MLE can have exp(coef) beyond the largest double (a predictor on a tiny scale,
+    as in some replicate studies): the odds ratio is inf, not an OverflowError."""
+    table = pd.DataFrame(
+        {
+            "x": np.arange(10) * 1e-3,
+            "malignant": [0, 0, 0, 0, 1, 0, 1, 1, 1, 1],
+        }
+    )
+    fit = fit_logistic(table, predictors=["x"], profile=False)
+    row = fit.coefficients.set_index("term").loc["x"]
+    assert np.isfinite(row["coef"]) and row["coef"] > 710
+    assert row["odds_ratio"] == np.inf

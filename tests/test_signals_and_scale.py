@@ -42,9 +42,10 @@ def interrupt(args, delay, cwd, *, group=False):
         (["montecarlo", "--replicates", "100000", "--out", "out", "--quiet"], 3.0, False),
         (
             ["montecarlo", "--replicates", "100000", "--out", "out", "--quiet", "--jobs", "2"],
-            # after the workers have started: a signal while a worker is still importing numpy
-            # (its first seconds, longer on a busy machine) prints that worker's traceback, a
-            # known limit (the run itself takes about a minute, so 12 s is mid-run)
+            # mid-run (the run takes about a minute): from its first chunk on a worker exits
+            # quietly on SIGINT; a signal while a worker is still starting (importing numpy,
+            # its first seconds, longer on a busy machine) prints that worker's traceback, a
+            # known limit
             12,
             True,
         ),

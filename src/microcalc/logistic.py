@@ -430,6 +430,12 @@ class LogisticFit:
         return pd.Series(special.expit(eta), index=lesions.index, name="predicted_probability")
 
 
+def _exp(x: float) -> float:
+    """exp(x) as a float, inf instead of an OverflowError (a near-separated fit's odds ratio)."""
+    with np.errstate(over="ignore"):
+        return float(np.exp(x))
+
+
 def fit_logistic(
     lesions: pd.DataFrame,
     *,
@@ -596,11 +602,11 @@ def fit_logistic(
                 "se": se[j],
                 "z": zstat[j],
                 "p_value": float(2 * stats.norm.sf(abs(zstat[j]))),
-                "odds_ratio": math.exp(beta[j]),
-                "ci_low": math.exp(beta[j] - zcrit * se[j]),
-                "ci_high": math.exp(beta[j] + zcrit * se[j]),
-                "profile_ci_low": math.exp(lo) if np.isfinite(lo) else (0.0 if lo < 0 else lo),
-                "profile_ci_high": math.exp(hi) if np.isfinite(hi) else hi,
+                "odds_ratio": _exp(beta[j]),
+                "ci_low": _exp(beta[j] - zcrit * se[j]),
+                "ci_high": _exp(beta[j] + zcrit * se[j]),
+                "profile_ci_low": _exp(lo) if np.isfinite(lo) else (0.0 if lo < 0 else lo),
+                "profile_ci_high": _exp(hi) if np.isfinite(hi) else hi,
                 "lr_p_value": lr_p,
             }
         )

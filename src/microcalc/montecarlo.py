@@ -57,6 +57,7 @@ import json
 import math
 import os
 import platform
+import signal
 import warnings
 import zlib
 from collections.abc import Sequence
@@ -968,6 +969,21 @@ def _run_chunk(model: ReplicateModel, seeds, start: int) -> pd.DataFrame:
     return analyse_replicates(draw_replicates(model, seeds, index=index))
 
 
+def _exit_quietly(signum, frame) -> None:  # pragma: no cover - runs in a worker process
+    os._exit(128 + signum)
+
+
+def _run_chunk_in_worker(model: ReplicateModel, seeds, start: int) -> pd.DataFrame:
+    """:func:`_run_chunk` in a worker process, which Ctrl-C ends without a traceback.
+
+    A terminal sends SIGINT to the whole process group: the parent reports ``error:
+    interrupted``; a worker, from its first chunk on, just exits (Python's default would print
+    a KeyboardInterrupt traceback for a worker caught between two chunks).
+    """
+    signal.signal(signal.SIGINT, _exit_quietly)
+    return _run_chunk(model, seeds, start)
+
+
 def run_replicates(
     n_replicates: int,
     *,
@@ -1015,7 +1031,7 @@ def run_replicates(
     seeds = replicate_seeds(seed, n_replicates)
     model = replicate_model(config)
     starts = range(0, len(seeds), chunk_size)
-    tasks = (delayed(_run_chunk)(model, seeds[s : s + chunk_size], s) for s in starts)
+    tasks = (delayed(_run_chunk_in_worker)(model, seeds[s : s + chunk_size], s) for s in starts)
     with tqdm(
         total=len(starts), disable=not progress, unit="chunk", desc="replicate studies"
     ) as bar:
