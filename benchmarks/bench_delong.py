@@ -7,7 +7,7 @@ Run from the repository root::
 
 Columns (seconds are the best of ``--repeat`` runs, in this process):
 
-* ``microcalc``: :func:`microcalc.roc.delong_test` end to end (input checks included).
+* ``microcalc``: :func:`microcalc.stats.roc.delong_test` end to end (input checks included).
 * ``argsort floor``: a stable ``numpy.argsort`` of each marker's pooled values; any exact AUC
   has to sort each marker once, so this is the floor.
 * ``O(n^2)``: the straightforward placement-value DeLong (every case against every control,
@@ -34,10 +34,10 @@ import numpy as np
 from scipy import stats
 
 try:
-    from microcalc import roc
+    from microcalc.stats import roc
 except ImportError:  # not installed: use the checkout's src/
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-    from microcalc import roc
+    from microcalc.stats import roc
 
 R_SCRIPT = r"""
 suppressPackageStartupMessages(library(pROC))

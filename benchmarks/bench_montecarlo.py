@@ -7,10 +7,10 @@ Run from the repository root::
 
 Rows of the table (wall-clock seconds, all in this one run):
 
-* ``vectorised, 1 worker`` / ``2 workers``: :func:`microcalc.montecarlo.run_replicates`, every
+* ``vectorised, 1 worker`` / ``2 workers``: :func:`microcalc.study.montecarlo.run_replicates`, every
   headline number for ``--replicates`` studies of 300 participants (generation included;
   worker start-up included for 2 workers).
-* ``reference loop``: :func:`microcalc.montecarlo.run_replicates_reference` on the first
+* ``reference loop``: :func:`microcalc.study.montecarlo.run_replicates_reference` on the first
   ``--reference`` replicates: one replicate at a time, statsmodels logistic fits (with the exact
   separation check), per-cohort ROC/DeLong/Youden, Hosmer-Lemeshow, kappa, Spearman.
 
@@ -34,10 +34,10 @@ from pathlib import Path
 import numpy as np
 
 try:
-    from microcalc import montecarlo
+    from microcalc.study import montecarlo
 except ImportError:  # not installed: use the checkout's src/
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-    from microcalc import montecarlo
+    from microcalc.study import montecarlo
 
 
 def main(argv=None) -> int:

@@ -8,12 +8,12 @@ Run from the repository root::
 Rows (wall-clock, all in this one run):
 
 * ``search engine, one move``: a proposed move evaluated by the engine of
-  :mod:`microcalc.reconstruct` (sums, sums of squares, histograms, the Mann-Whitney count updated
+  :mod:`microcalc.study.reconstruct` (sums, sums of squares, histograms, the Mann-Whitney count updated
   in place; the two-marker model refitted by Newton steps from the previous fit).
 * ``full recompute, one move``: the same moves, each evaluated from scratch by
-  :func:`microcalc.reconstruct.achieved_values` (the R-validated library functions the final check
+  :func:`microcalc.study.reconstruct.achieved_values` (the R-validated library functions the final check
   uses): the baseline.
-* ``time to witness``: :func:`microcalc.reconstruct.reconstruct` on the headline set until the
+* ``time to witness``: :func:`microcalc.study.reconstruct.reconstruct` on the headline set until the
   first data set meeting every target, and the whole run (with polishing).
 
 Target (issue 11): the headline witness in at most 60 s on 2 cores.
@@ -29,10 +29,10 @@ from pathlib import Path
 import numpy as np
 
 try:
-    from microcalc import reconstruct
+    from microcalc.study import reconstruct
 except ImportError:  # not installed: use the checkout's src/
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-    from microcalc import reconstruct
+    from microcalc.study import reconstruct
 
 
 def _engine(seed: int, name: str):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from microcalc import cohort
+from microcalc.study import cohort
 from tools import build_book
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,4 +1,4 @@
-"""Tests of microcalc.accuracy: against epiR's epi.tests fixtures and by invariants.
+"""Tests of microcalc.stats.accuracy: against epiR's epi.tests fixtures and by invariants.
 
 The fixtures in tests/reference/fixtures/accuracy_*.json were written by
 tests/reference/roc_accuracy.R (epiR 2.0.57, R 4.2.2; the versions are inside each file);
@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from microcalc import accuracy, roc
+from microcalc.stats import accuracy, roc
 
 FIXTURES = Path(__file__).parent / "reference" / "fixtures"
 TABLES = sorted(p.stem.removeprefix("accuracy_") for p in FIXTURES.glob("accuracy_*.json"))

@@ -1,4 +1,4 @@
-"""Tests for microcalc.agreement.
+"""Tests for microcalc.stats.agreement.
 
 Reference values come from R (psych::cohen.kappa, psych::ICC and base R for Bland-Altman and
 repeatability), computed by tests/reference/agreement_samplesize.R on data generated there and
@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from microcalc.agreement import (
+from microcalc.stats.agreement import (
     BlandAltmanResult,
     IccChoice,
     KappaResult,

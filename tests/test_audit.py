@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from microcalc import audit, calibration, paper
+from microcalc.study import audit, calibration, paper
 
 Z = stats.norm.ppf(0.975)
 
@@ -64,7 +64,7 @@ def test_records_are_frozen_and_validated():
 
 
 def test_audit_does_not_import_the_cohort():
-    code = "import sys, microcalc.audit; print('microcalc.cohort' in sys.modules)"
+    code = "import sys, microcalc.study.audit; print('microcalc.study.cohort' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from microcalc import calibration, cohort
+from microcalc.study import calibration, cohort
 
 
 def toc_pages(root: Path) -> list[str]:

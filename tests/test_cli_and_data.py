@@ -5,7 +5,8 @@ import sys
 
 import pytest
 
-from microcalc import cli, cohort
+from microcalc import cli
+from microcalc.study import cohort
 
 
 def run(*args):

@@ -6,7 +6,8 @@ import sys
 
 import numpy as np
 
-from microcalc import cli, montecarlo
+from microcalc import cli
+from microcalc.study import montecarlo
 
 
 def run(*args):

@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from microcalc import cohort, paper
-from microcalc.cohort import (
+from microcalc.study import cohort, paper
+from microcalc.study.cohort import (
     CohortConfig,
     ReaderModel,
     calibrate_elasticity,

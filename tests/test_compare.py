@@ -1,4 +1,4 @@
-"""Tests of microcalc.compare.
+"""Tests of microcalc.stats.compare.
 
 Reference values come from base R (tests/reference/compare_logistic.R, R version recorded in each
 fixture); R is not needed to run these tests.
@@ -16,8 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from microcalc import compare
-from microcalc.compare import (
+from microcalc.stats import compare
+from microcalc.stats.compare import (
     compare_categorical,
     compare_continuous,
     format_p_value,

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from microcalc import accuracy, logistic, roc
+from microcalc.stats import accuracy, logistic, roc
 
 FIXTURES = Path(__file__).parent / "reference" / "fixtures"
 PAUC_FILES = sorted(FIXTURES.glob("pauc_*.json"))

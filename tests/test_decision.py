@@ -1,4 +1,4 @@
-"""Tests of microcalc.decision: hand formulas, invariants and a 2x2 table counted by hand."""
+"""Tests of microcalc.stats.decision: hand formulas, invariants and a 2x2 table counted by hand."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from statsmodels.stats.proportion import proportion_confint
 
-from microcalc import accuracy, decision
+from microcalc.stats import accuracy, decision
 
 THRESHOLDS = np.array([0.01, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9])
 

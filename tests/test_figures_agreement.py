@@ -8,8 +8,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from microcalc import agreement  # noqa: E402
 from microcalc.figures.agreement import bland_altman_plot, kappa_forest  # noqa: E402
+from microcalc.stats import agreement  # noqa: E402
 
 
 def test_bland_altman_plot_returns_a_figure():

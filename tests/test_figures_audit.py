@@ -9,12 +9,12 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from microcalc import audit  # noqa: E402
 from microcalc.figures.audit import (  # noqa: E402
     binormal_panels,
     ci_method_intervals,
     p_value_ladder,
 )
+from microcalc.study import audit  # noqa: E402
 
 
 def test_p_value_ladder():

@@ -8,12 +8,12 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from microcalc import accuracy, decision  # noqa: E402
 from microcalc.figures.decision import (  # noqa: E402
     consequence_bars,
     decision_curve_panels,
     prevalence_curves,
 )
+from microcalc.stats import accuracy, decision  # noqa: E402
 from tests.figure_checks import legend_overlaps  # noqa: E402
 
 

@@ -10,12 +10,12 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from microcalc import compare  # noqa: E402
 from microcalc.figures.groups import (  # noqa: E402
     correlation_scatter,
     p_value_comparison,
     strain_ratio_by_pattern,
 )
+from microcalc.stats import compare  # noqa: E402
 
 
 @pytest.fixture(scope="module")

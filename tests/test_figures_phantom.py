@@ -7,8 +7,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
-from microcalc import phantom  # noqa: E402
 from microcalc.figures import phantom as figs  # noqa: E402
+from microcalc.study import phantom  # noqa: E402
 
 ROW = {
     "participant_id": "P900",

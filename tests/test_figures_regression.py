@@ -10,8 +10,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from microcalc import logistic  # noqa: E402
 from microcalc.figures.regression import calibration_plot, forest_plot  # noqa: E402
+from microcalc.stats import logistic  # noqa: E402
 
 
 @pytest.fixture(scope="module")

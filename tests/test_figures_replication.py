@@ -8,12 +8,12 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from microcalc import montecarlo  # noqa: E402
 from microcalc.figures.replication import (  # noqa: E402
     delong_power_curve,
     sampling_distributions,
     youden_cutoffs,
 )
+from microcalc.study import montecarlo  # noqa: E402
 
 
 def _results(n=200):

@@ -11,8 +11,8 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from microcalc import accuracy, roc  # noqa: E402
 from microcalc.figures.roc import predictive_values, roc_curves, stratified_aucs  # noqa: E402
+from microcalc.stats import accuracy, roc  # noqa: E402
 
 
 @pytest.fixture(scope="module")

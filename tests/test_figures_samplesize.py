@@ -7,8 +7,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from microcalc import samplesize  # noqa: E402
 from microcalc.figures.samplesize import candidate_sizes, power_curves  # noqa: E402
+from microcalc.stats import samplesize  # noqa: E402
 from tests.figure_checks import legend_overlaps  # noqa: E402
 
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from microcalc.compare import hodges_lehmann_shift
+from microcalc.stats.compare import hodges_lehmann_shift
 
 finite = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False)
 coarse = st.integers(min_value=-4, max_value=4).map(float)  # many ties

@@ -29,7 +29,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from microcalc import cli, montecarlo
+from microcalc import cli
+from microcalc.study import montecarlo
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"

@@ -1,4 +1,4 @@
-"""Tests of microcalc.logistic.
+"""Tests of microcalc.stats.logistic.
 
 Reference values come from base R's glm, MASS's confint and formulas written out in
 tests/reference/compare_logistic.R (R version recorded in each fixture); R is not needed here.
@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from microcalc.logistic import (
+from microcalc.stats.logistic import (
     CANDIDATES,
     COMBINED,
     LogisticFit,
@@ -358,7 +358,7 @@ def test_profile_interval_contains_the_estimate(seed):
 
 
 def test_cross_validated_probability_is_out_of_fold_and_seeded():
-    from microcalc.logistic import cross_validated_probability
+    from microcalc.stats.logistic import cross_validated_probability
 
     rng = np.random.default_rng(11)
     e = rng.normal(65, 18, 400)

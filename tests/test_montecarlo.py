@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 from scipy import special, stats
 
-from microcalc import cohort, logistic, montecarlo, roc
+from microcalc.stats import logistic, roc
+from microcalc.study import cohort, montecarlo
 
 NUMERIC = [c for c in montecarlo.COLUMNS if c not in ("replicate", "converged")]
 ROOT = Path(__file__).resolve().parents[1]
@@ -190,7 +191,7 @@ def test_separated_replicate_gives_nan_and_unconverged(model, reps):
 
 
 def test_kappa_matches_library(reps):
-    from microcalc import agreement
+    from microcalc.stats import agreement
 
     got = montecarlo._kappa(reps.reader1_score, reps.reader2_score)
     for i in range(3):

@@ -1,4 +1,4 @@
-"""Tests of microcalc.optimism: the vectorised pieces against the library, hand-worked .632+,
+"""Tests of microcalc.stats.optimism: the vectorised pieces against the library, hand-worked .632+,
 limiting cases (perfect separation, pure noise), brute-force oracles and determinism."""
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from microcalc import cohort, logistic, optimism, roc
+from microcalc.stats import logistic, optimism, roc
+from microcalc.study import cohort
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from microcalc import paper
+from microcalc.study import paper
 
 
 def test_every_value_says_where_it_stands():

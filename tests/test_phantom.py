@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from microcalc import cohort, phantom
-from microcalc.phantom import (
+from microcalc.study import cohort, phantom
+from microcalc.study.phantom import (
     FIELD_MM,
     PIXEL_MM,
     ROI_MM,

@@ -9,7 +9,7 @@ import math
 import numpy as np
 import pytest
 
-from microcalc import proofs
+from microcalc.study import proofs
 
 
 def test_accuracy_bound_is_the_larger_of_sensitivity_and_specificity():

@@ -16,14 +16,15 @@ import pytest
 import statsmodels.api as sm
 from scipy import stats
 
-from microcalc import cli, paper, reconstruct
+from microcalc import cli
+from microcalc.study import paper, reconstruct
 
 ROOT = Path(__file__).resolve().parents[1]
 WITNESS_DIR = ROOT / "data" / "reconstructed"
 
 
 def _rounds_to(key: str, x: float) -> bool:
-    """Round half up at the printed decimals, written independently of microcalc.audit."""
+    """Round half up at the printed decimals, written independently of microcalc.study.audit."""
     pub = paper.get(key)
     scale = 10**pub.decimals
     if pub.qualifier == "<":

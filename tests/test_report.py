@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from microcalc import cli, report, scorecard, tablecheck
+from microcalc import cli, report, tablecheck
+from microcalc.study import scorecard
 
 # A table a user could type by hand: four columns only, overlapping classes.
 HAND_WRITTEN = """participant_id,malignant,elasticity_kpa,strain_ratio

@@ -1,4 +1,4 @@
-"""Tests of microcalc.roc: against pROC fixtures, against brute force, and by invariants.
+"""Tests of microcalc.stats.roc: against pROC fixtures, against brute force, and by invariants.
 
 The fixtures in tests/reference/fixtures/roc_*.json were written by
 tests/reference/roc_accuracy.R (pROC 1.18.0, R 4.2.2; the versions are inside each file);
@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from microcalc import roc
+from microcalc.stats import roc
 
 FIXTURES = Path(__file__).parent / "reference" / "fixtures"
 ROC_FILES = sorted(FIXTURES.glob("roc_*.json"))

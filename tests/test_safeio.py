@@ -9,7 +9,8 @@ import textwrap
 
 import pytest
 
-from microcalc import cli, cohort, montecarlo, safeio
+from microcalc import cli, safeio
+from microcalc.study import cohort, montecarlo
 
 OLD = {"a.csv": b"old a\n", "b.json": b"old b\n"}
 NEW = {"a.csv": b"new a\n" * 1000, "b.json": b"new b\n"}
@@ -69,7 +70,8 @@ def test_the_reader_of_a_pair_finishes_an_interrupted_write(tmp_path):
     script = textwrap.dedent(
         f"""
         import os
-        from microcalc import montecarlo, safeio
+        from microcalc import safeio
+        from microcalc.study import montecarlo
 
         def die(step):
             if step == "renamed {montecarlo.CSV_NAME}":

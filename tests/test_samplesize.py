@@ -1,4 +1,4 @@
-"""Tests for microcalc.samplesize.
+"""Tests for microcalc.stats.samplesize.
 
 Reference values: pROC::power.roc.test and pROC:::var.theta.obuchowski, computed by
 tests/reference/agreement_samplesize.R (fixture samplesize_power_roc.json); R is not needed here.
@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from microcalc.samplesize import (
+from microcalc.stats.samplesize import (
     AucCiSampleSize,
     AucSampleSize,
     BinormalSampler,
@@ -313,7 +313,7 @@ def test_delong_batch_equals_pairwise_oracle(cases, controls):
 
 
 def test_delong_batch_agrees_with_roc_module():
-    roc = pytest.importorskip("microcalc.roc")
+    roc = pytest.importorskip("microcalc.stats.roc")
     rng = np.random.default_rng(3)
     cases, controls = BinormalSampler(0.8)(rng, 25, 35, 5)
     auc, se = _delong_batch(cases, controls)

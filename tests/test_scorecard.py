@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from microcalc import paper, scorecard, verdicts
+from microcalc.study import paper, scorecard, verdicts
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from microcalc import logistic, montecarlo, report
+from microcalc import report
+from microcalc.stats import logistic
+from microcalc.study import montecarlo
 
 
 def interrupt(args, delay, cwd, *, group=False):

@@ -1,7 +1,7 @@
 """One verdict per published number on every page: the pages read them from the verdict table.
 
 Every verdict a page shows is a ``<span class="verdict" data-key=... data-axis=...>`` made by
-``microcalc.verdicts.label_html`` (inline through glue, or in a table cell). The built pages are
+``microcalc.study.verdicts.label_html`` (inline through glue, or in a table cell). The built pages are
 scanned for these spans and each is compared with ``verdicts.build_verdicts``; the page sources
 are checked for the old channels that typed or computed a verdict by hand.
 """
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from microcalc import verdicts
+from microcalc.study import verdicts
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = [

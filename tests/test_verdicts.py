@@ -7,7 +7,9 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from microcalc import audit, paper, paths, proofs, reconstruct, samplesize, verdicts
+from microcalc import paths
+from microcalc.stats import samplesize
+from microcalc.study import audit, paper, proofs, reconstruct, verdicts
 
 DATA = paths.repository_data_dir()
 WITNESSES = DATA / "reconstructed"

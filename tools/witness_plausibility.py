@@ -1,6 +1,6 @@
 """Write data/reconstructed/witness_plausibility.csv: plausibility of every map witness.
 
-The verdicts (``microcalc.verdicts``) call a witness atypical from these measures. The file is a
+The verdicts (``microcalc.study.verdicts``) call a witness atypical from these measures. The file is a
 cache: a witness whose hash differs from the recorded one is measured afresh when the verdicts are
 built, so run this after ``python -m microcalc reconstruct --map`` rewrites the witnesses.
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from microcalc import verdicts
+from microcalc.study import verdicts
 
 ROOT = Path(__file__).resolve().parents[1]
 

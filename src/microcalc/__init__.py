@@ -1,7 +1,7 @@
 """microcalc: an executable re-analysis of an elastography diagnostic-accuracy study.
 
 The package holds every computation that the book shows: the published numbers
-(:mod:`microcalc.paper`), the simulated cohort (:mod:`microcalc.cohort`) and the
+(:mod:`microcalc.study.paper`), the simulated cohort (:mod:`microcalc.study.cohort`) and the
 analysis modules. Notebooks only call it.
 """
 

@@ -13,7 +13,7 @@ import argparse
 import math
 import sys
 
-from microcalc import cohort
+from microcalc.study import cohort
 
 __all__ = ["main"]
 
@@ -98,7 +98,7 @@ def _build_parser() -> _Parser:
 
 
 def _add_reconstruct(commands) -> None:
-    from microcalc import reconstruct
+    from microcalc.study import reconstruct
 
     rec = commands.add_parser(
         "reconstruct",
@@ -132,7 +132,7 @@ def _add_reconstruct(commands) -> None:
 def _reconstruct(args) -> int:
     from pathlib import Path
 
-    from microcalc import reconstruct
+    from microcalc.study import reconstruct
 
     out = Path(args.out)
     if args.out == "":
@@ -303,7 +303,8 @@ SCORECARD_COLUMNS = (
 def _scorecard(args) -> int:
     from pathlib import Path
 
-    from microcalc import montecarlo, safeio, scorecard, tablecheck
+    from microcalc import safeio, tablecheck
+    from microcalc.study import montecarlo, scorecard
 
     lesions = Path(args.lesions)
     if lesions.parent.is_dir():
@@ -354,7 +355,7 @@ def _positive(name: str):
 
 
 def _replicates(text: str) -> int:
-    from microcalc import montecarlo
+    from microcalc.study import montecarlo
 
     value = _positive("replicates")(text)
     try:
@@ -414,7 +415,7 @@ def _prepare_out(out, names: list[str], *, force: bool) -> None:
 def _montecarlo(args) -> int:
     from pathlib import Path
 
-    from microcalc import montecarlo
+    from microcalc.study import montecarlo
 
     out = Path(args.out)
     _prepare_out(out, [montecarlo.CSV_NAME, montecarlo.JSON_NAME], force=args.force)

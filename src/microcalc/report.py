@@ -1,8 +1,8 @@
 """The full analysis of any lesion table, as one JSON report (``python -m microcalc analyze``).
 
 :func:`analyze` runs every analysis of the study that the table's columns allow, by calling
-the analysis modules (:mod:`microcalc.compare`, :mod:`microcalc.roc`,
-:mod:`microcalc.accuracy`, :mod:`microcalc.logistic`, :mod:`microcalc.agreement`); it computes
+the analysis modules (:mod:`microcalc.stats.compare`, :mod:`microcalc.stats.roc`,
+:mod:`microcalc.stats.accuracy`, :mod:`microcalc.stats.logistic`, :mod:`microcalc.stats.agreement`); it computes
 no statistic of its own. Each analysis declares the columns it needs: when one is absent the
 analysis is *skipped* and the report says which columns were missing; when a needed column has
 missing cells the analysis uses the complete cases and reports how many rows it left out.
@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 import microcalc
-from microcalc import accuracy, agreement, compare, logistic, roc
+from microcalc.stats import accuracy, agreement, compare, logistic, roc
 from microcalc.tablecheck import CheckedTable, check_lesion_table
 
 __all__ = [
@@ -557,12 +557,12 @@ def analyze(
     -----
     Every statistic comes from the analysis modules, with the conventions the book uses:
     Lilliefors-then-t/Welch/Mann-Whitney and chi-square/Fisher (Cochran's rule) in
-    :mod:`~microcalc.compare`; DeLong (1988) intervals and paired test, Youden (1950) cutoff on
-    observed values (lowest of ties) in :mod:`~microcalc.roc`; Clopper-Pearson (1934) intervals
-    in :mod:`~microcalc.accuracy`; maximum likelihood with Firth's correction when the data are
-    separated, and Hosmer-Lemeshow (1980) with ten risk groups in :mod:`~microcalc.logistic`;
+    :mod:`~microcalc.stats.compare`; DeLong (1988) intervals and paired test, Youden (1950) cutoff on
+    observed values (lowest of ties) in :mod:`~microcalc.stats.roc`; Clopper-Pearson (1934) intervals
+    in :mod:`~microcalc.stats.accuracy`; maximum likelihood with Firth's correction when the data are
+    separated, and Hosmer-Lemeshow (1980) with ten risk groups in :mod:`~microcalc.stats.logistic`;
     Cohen (1960) kappa, Shrout-Fleiss ICCs and Bland-Altman (1986) limits in
-    :mod:`~microcalc.agreement`. An analysis that the module refuses (for example a stratum with
+    :mod:`~microcalc.stats.agreement`. An analysis that the module refuses (for example a stratum with
     one class only) is listed in ``skipped`` with the module's message.
 
     Examples

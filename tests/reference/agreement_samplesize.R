@@ -1,4 +1,4 @@
-# Reference values for microcalc.agreement and microcalc.samplesize.
+# Reference values for microcalc.stats.agreement and microcalc.stats.samplesize.
 #
 # Run from the repository root:
 #     Rscript tests/reference/agreement_samplesize.R

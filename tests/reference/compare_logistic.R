@@ -1,4 +1,4 @@
-# Reference values for microcalc.compare and microcalc.logistic, computed with base R.
+# Reference values for microcalc.stats.compare and microcalc.stats.logistic, computed with base R.
 #
 # Run from the repository root:  Rscript tests/reference/compare_logistic.R
 # It writes tests/reference/fixtures/compare_*.json and logistic_*.json. Every dataset is

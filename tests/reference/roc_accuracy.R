@@ -1,4 +1,4 @@
-# Reference values for microcalc.roc and microcalc.accuracy, computed with R's pROC and epiR.
+# Reference values for microcalc.stats.roc and microcalc.stats.accuracy, computed with R's pROC and epiR.
 #
 # Run from the repository root:
 #

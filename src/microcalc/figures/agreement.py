@@ -1,6 +1,6 @@
 """Figures of the chapter "Do two readers agree?".
 
-The functions draw results computed by :mod:`microcalc.agreement`; none computes a statistic.
+The functions draw results computed by :mod:`microcalc.stats.agreement`; none computes a statistic.
 """
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ def bland_altman_plot(
     ----------
     points : pandas.DataFrame
         Columns ``mean``, ``difference`` and ``inside_limits`` (as returned by
-        :func:`microcalc.agreement.bland_altman_points`), plus the ``hue`` column if given.
-    result : microcalc.agreement.BlandAltmanResult
+        :func:`microcalc.stats.agreement.bland_altman_points`), plus the ``hue`` column if given.
+    result : microcalc.stats.agreement.BlandAltmanResult
         Bias, limits, their CIs and the proportional-bias line (``intercept``, ``slope``).
     hue : str, optional
         Column of ``points`` whose values ``"malignant"`` / ``"benign"`` colour the points.
@@ -128,7 +128,7 @@ def kappa_forest(
     ----------
     candidates : pandas.DataFrame
         Columns ``estimate``, ``ci_low``, ``ci_high`` and the ``label`` column, one row per
-        candidate (as returned by :func:`microcalc.agreement.kappa_candidates`).
+        candidate (as returned by :func:`microcalc.stats.agreement.kappa_candidates`).
     published : float
         The published kappa (vertical line).
     published_ci : tuple of float

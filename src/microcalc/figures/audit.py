@@ -1,6 +1,6 @@
 """Figures of the chapter "Reading the paper critically".
 
-Each function draws results computed by :mod:`microcalc.audit`; none computes a statistic.
+Each function draws results computed by :mod:`microcalc.study.audit`; none computes a statistic.
 """
 
 from __future__ import annotations
@@ -123,7 +123,7 @@ def ci_method_intervals(
     Parameters
     ----------
     panels : mapping
-        Panel title -> table of :func:`microcalc.audit.proportion_ci_table` (``name``, ``low``,
+        Panel title -> table of :func:`microcalc.study.audit.proportion_ci_table` (``name``, ``low``,
         ``high`` in percent).
     published : mapping
         Panel title -> published (low, high) in percent.
@@ -169,7 +169,7 @@ def binormal_panels(
     Parameters
     ----------
     curves : mapping
-        Marker name -> :func:`microcalc.audit.binormal_roc` table (``fpr``, ``tpr``).
+        Marker name -> :func:`microcalc.study.audit.binormal_roc` table (``fpr``, ``tpr``).
     implied_auc, published_auc : mapping
         Marker name -> AUC (published: the AUC the paper gives for the comparison; a key may be
         any label, e.g. ``"combined model (published)"``).
@@ -177,7 +177,7 @@ def binormal_panels(
         (1 - specificity, sensitivity) as proportions at the published cutoff: as published, and
         implied by the normal groups.
     densities : pandas.DataFrame
-        :func:`microcalc.audit.binormal_densities` of the first marker.
+        :func:`microcalc.study.audit.binormal_densities` of the first marker.
     cutoffs : mapping
         Label -> cutoff drawn as a vertical line on the right panel.
     """

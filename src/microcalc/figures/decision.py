@@ -1,7 +1,7 @@
 """Figures of the chapter "Would it reduce unnecessary biopsies?".
 
-Each function draws results it is given (tidy tables from :mod:`microcalc.accuracy` and
-:mod:`microcalc.decision`) and computes no statistic.
+Each function draws results it is given (tidy tables from :mod:`microcalc.stats.accuracy` and
+:mod:`microcalc.stats.decision`) and computes no statistic.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def prevalence_curves(
     Parameters
     ----------
     frame : pandas.DataFrame
-        From :meth:`microcalc.accuracy.DiagnosticAccuracy.at_prevalence` over a grid: columns
+        From :meth:`microcalc.stats.accuracy.DiagnosticAccuracy.at_prevalence` over a grid: columns
         prevalence, measure (``"ppv"``/``"npv"``), estimate, ci_low, ci_high.
     span : (float, float), optional
         A range of prevalences to shade (e.g. a published range).
@@ -156,7 +156,7 @@ def decision_curve_panels(
     Parameters
     ----------
     curves : pandas.DataFrame
-        From :func:`microcalc.decision.decision_curves`, possibly several concatenated, with
+        From :func:`microcalc.stats.decision.decision_curves`, possibly several concatenated, with
         columns strategy, threshold, prevalence, net_benefit, ci_low, ci_high.
     panels : sequence of (float, str)
         The prevalence of each panel and its title.
@@ -230,7 +230,7 @@ def consequence_bars(table: pd.DataFrame, *, per: int = 100) -> plt.Figure:
     table : pandas.DataFrame
         One row per bar, indexed by its label, with columns cancers_found, benign_biopsies,
         cancers_missed, benign_biopsies_avoided (counts per ``per`` women, as in
-        :func:`microcalc.decision.biopsy_consequences`).
+        :func:`microcalc.stats.decision.biopsy_consequences`).
     per : int, default 100
         The number of women the counts refer to (axis label).
     """

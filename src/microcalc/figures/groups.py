@@ -45,7 +45,7 @@ def correlation_scatter(
         The lesion table (``malignant`` and the correlated columns).
     correlations : sequence
         Results with attributes ``x``, ``y``, ``estimate``, ``ci_low``, ``ci_high`` (for example
-        :class:`microcalc.compare.CorrelationResult`); panel k plots ``y`` against ``x``.
+        :class:`microcalc.stats.compare.CorrelationResult`); panel k plots ``y`` against ``x``.
     published : mapping, optional
         Published rho per ``y`` column, printed under this cohort's.
     """

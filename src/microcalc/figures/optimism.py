@@ -1,7 +1,7 @@
 """Figures of the chapter "How optimistic is a cutoff?".
 
 Each function draws results it is given (bootstrap cutoffs, a Youden-index curve, the tidy
-table of :func:`microcalc.optimism.validate_cutoff`) and computes no statistic.
+table of :func:`microcalc.stats.optimism.validate_cutoff`) and computes no statistic.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Figures of the chapter "What the readers saw": synthetic elastography screens and the
 participant flow diagram.
 
-The functions draw phantoms and counts they are given (:mod:`microcalc.phantom`); they compute
+The functions draw phantoms and counts they are given (:mod:`microcalc.study.phantom`); they compute
 no statistic. Screens use a dark background, as a scanner's monitor does.
 """
 
@@ -15,7 +15,7 @@ from matplotlib.colors import LinearSegmentedColormap, Normalize
 from matplotlib.patches import Circle, FancyBboxPatch, Rectangle
 
 from microcalc.figures.cohort import GROUP_COLOURS
-from microcalc.phantom import (
+from microcalc.study.phantom import (
     FIELD_MM,
     LesionPhantom,
     ParticipantFlow,
@@ -163,7 +163,7 @@ def elastography_screen(
     Parameters
     ----------
     phantom : LesionPhantom
-        From :func:`microcalc.phantom.lesion_phantom`.
+        From :func:`microcalc.study.phantom.lesion_phantom`.
     title : str, optional
         Figure title (for example :func:`screen_caption`).
     show_outline : bool
@@ -405,7 +405,7 @@ def roi_bias_plot(table, *, true_kpa: float) -> plt.Figure:
     Parameters
     ----------
     table : pandas.DataFrame
-        From :func:`microcalc.phantom.roi_bias_table` (columns ``noise_cv``,
+        From :func:`microcalc.study.phantom.roi_bias_table` (columns ``noise_cv``,
         ``centre_mean_kpa``, ``centre_max_kpa``, ``stiffest_mean_kpa``, ``stiffest_max_kpa``).
     true_kpa : float
         The lesion's true stiffness, drawn as a line.
@@ -471,7 +471,7 @@ def participant_flow_diagram(
     Parameters
     ----------
     flow : ParticipantFlow
-        From :func:`microcalc.phantom.participant_flow`.
+        From :func:`microcalc.study.phantom.participant_flow`.
     footnote : str
         Text printed under the diagram.
     follow_up_mark : str

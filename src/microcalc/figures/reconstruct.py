@@ -1,8 +1,8 @@
 """Figures of the chapter "Can these numbers all be true?".
 
 Each function draws data or results it is given (data sets, ROC curves computed by
-:mod:`microcalc.roc`, bounds from :mod:`microcalc.proofs`, plausibility tables from
-:mod:`microcalc.reconstruct`); none computes a statistic.
+:mod:`microcalc.stats.roc`, bounds from :mod:`microcalc.study.proofs`, plausibility tables from
+:mod:`microcalc.study.reconstruct`); none computes a statistic.
 """
 
 from __future__ import annotations
@@ -112,7 +112,7 @@ def budget_plot(
     Parameters
     ----------
     budgets : mapping of group -> DataFrame with ``threshold`` and ``max_beyond``
-        From :func:`microcalc.proofs.cutoff_budget`.
+        From :func:`microcalc.study.proofs.cutoff_budget`.
     observed : mapping of group -> mapping of data-set label -> DataFrame
         ``threshold`` and ``beyond``: how many lesions of that group lie beyond each
         threshold in a data set (counted by the caller).
@@ -152,7 +152,7 @@ def plausibility_plot(tables: Mapping[str, pd.DataFrame]) -> plt.Figure:
     Parameters
     ----------
     tables : mapping of data-set label -> DataFrame
-        :attr:`microcalc.reconstruct.Plausibility.table` of each data set (same measures).
+        :attr:`microcalc.study.reconstruct.Plausibility.table` of each data set (same measures).
     """
     first = next(iter(tables.values()))
     panels = list(dict.fromkeys(first["measure"]))

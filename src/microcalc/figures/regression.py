@@ -26,7 +26,7 @@ def forest_plot(
     ----------
     panels : mapping of str to pandas.DataFrame
         Panel title -> table with ``term``, ``label``, ``odds_ratio``, ``ci_low``, ``ci_high``
-        (for example :func:`microcalc.logistic.odds_ratio_table`). Rows are drawn top to bottom.
+        (for example :func:`microcalc.stats.logistic.odds_ratio_table`). Rows are drawn top to bottom.
     published : mapping of str to pandas.DataFrame, optional
         Panel title -> published ``odds_ratio``, ``ci_low``, ``ci_high`` indexed by ``term``;
         drawn as open squares with grey bars, slightly below this cohort's estimate.
@@ -94,7 +94,7 @@ def calibration_plot(
     ----------
     tables : mapping of str to pandas.DataFrame
         Legend label -> table with ``mean_predicted``, ``observed_rate`` and ``n`` (for example
-        :func:`microcalc.logistic.calibration_table`).
+        :func:`microcalc.stats.logistic.calibration_table`).
     annotations : mapping of str to str, optional
         Legend label -> text added to that legend entry (for example the calibration slope and
         intercept).

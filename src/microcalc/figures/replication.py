@@ -1,8 +1,8 @@
 """Figures of the chapter "If the study were run again" (replicate studies).
 
 The functions draw results they are given (replicate tables from
-:func:`microcalc.montecarlo.run_replicates`, summaries from
-:func:`microcalc.montecarlo.replicate_summary`); they compute no statistic.
+:func:`microcalc.study.montecarlo.run_replicates`, summaries from
+:func:`microcalc.study.montecarlo.replicate_summary`); they compute no statistic.
 """
 
 from __future__ import annotations

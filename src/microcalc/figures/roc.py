@@ -1,7 +1,7 @@
 """Figures of the chapter "ROC analysis and diagnostic performance".
 
 Each function draws results it is given (ROC curves, Youden cutoffs, tidy tables from
-:mod:`microcalc.roc` and :mod:`microcalc.accuracy`) and computes no statistic.
+:mod:`microcalc.stats.roc` and :mod:`microcalc.stats.accuracy`) and computes no statistic.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from microcalc.roc import RocCurve, YoudenCutoff
+from microcalc.stats.roc import RocCurve, YoudenCutoff
 
 __all__ = ["MARKER_COLOURS", "predictive_values", "roc_curves", "stratified_aucs"]
 
@@ -65,7 +65,7 @@ def roc_curves(
         The second panel shows false-positive rates 0 to ``zoom[0]`` and sensitivities
         ``zoom[1]`` to 1, where curves with a high AUC differ.
     aucs : mapping of str to (estimate, ci_low, ci_high), optional
-        This analysis's AUC per marker (e.g. from :func:`microcalc.roc.delong_covariance`).
+        This analysis's AUC per marker (e.g. from :func:`microcalc.stats.roc.delong_covariance`).
     published_aucs : mapping of str to (estimate, ci_low, ci_high), optional
         The published AUC per marker, drawn as an open diamond beside the filled circle of
         ``aucs``; markers without a published value show only their own.
@@ -181,7 +181,7 @@ def stratified_aucs(
     frame : pandas.DataFrame
         Columns ``stratum``, ``marker``, ``estimate``, ``ci_low``, ``ci_high``, and
         optionally ``group`` (a heading shared by several strata, e.g. "density"), as
-        returned by :func:`microcalc.roc.stratified_auc` (plus ``group``).
+        returned by :func:`microcalc.stats.roc.stratified_auc` (plus ``group``).
     markers : sequence of str, optional
         Markers to draw, in this order; default: as they appear.
     reference : float, optional
@@ -236,7 +236,7 @@ def predictive_values(
     Parameters
     ----------
     frame : pandas.DataFrame
-        As returned by :meth:`microcalc.accuracy.DiagnosticAccuracy.at_prevalence`: columns
+        As returned by :meth:`microcalc.stats.accuracy.DiagnosticAccuracy.at_prevalence`: columns
         ``prevalence``, ``measure`` (``"ppv"``/``"npv"``), ``estimate``, ``ci_low``,
         ``ci_high``, over a grid of prevalences.
     marks : mapping of str to float, optional

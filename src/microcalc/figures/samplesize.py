@@ -1,6 +1,6 @@
 """Figures of the chapter "How many participants?".
 
-The functions draw results computed by :mod:`microcalc.samplesize`; none computes a statistic.
+The functions draw results computed by :mod:`microcalc.stats.samplesize`; none computes a statistic.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def power_curves(
     ----------
     curves : pandas.DataFrame
         Columns ``auc``, ``null_auc``, ``n_cases`` and ``power`` (as returned by
-        :func:`microcalc.samplesize.power_curve`, possibly for several null AUCs).
+        :func:`microcalc.stats.samplesize.power_curve`, possibly for several null AUCs).
     simulated : pandas.DataFrame, optional
         Simulated power to overlay: columns ``auc``, ``null_auc``, ``n_cases``, ``power``,
         ``ci_low`` and ``ci_high``.

@@ -1,6 +1,6 @@
 """Figures of the verdicts: every published number on the two axes.
 
-Each function draws a verdict table it is given (:func:`microcalc.verdicts.verdict_table`);
+Each function draws a verdict table it is given (:func:`microcalc.study.verdicts.verdict_table`);
 none computes a verdict.
 """
 

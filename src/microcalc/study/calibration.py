@@ -1,6 +1,6 @@
 """How closely a simulated cohort matches the numbers it was calibrated to.
 
-:func:`calibration_table` lists every target of :mod:`microcalc.cohort` (Tables 1 and 2,
+:func:`calibration_table` lists every target of :mod:`microcalc.study.cohort` (Tables 1 and 2,
 the cutoff's sensitivity and specificity, the AUCs, the correlations, reader agreement)
 with the published value, the value achieved in a lesion table, whether it is met, and
 why not where it is not. The statistics come from the analysis modules (roc, logistic,
@@ -21,8 +21,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from microcalc import agreement, logistic, paper, roc
-from microcalc.cohort import DENSITIES, HISTOLOGY, PATTERNS
+from microcalc.stats import agreement, logistic, roc
+from microcalc.study import paper
+from microcalc.study.cohort import DENSITIES, HISTOLOGY, PATTERNS
 
 __all__ = [
     "CalibrationRow",
@@ -356,7 +357,7 @@ def summaries_over_seeds(seeds, config=None) -> pd.DataFrame:
     Shows how much the rank-based summaries move between cohorts that all match the
     published Tables 1 and 2, so that no single seed is mistaken for the model.
     """
-    from microcalc.cohort import default_config, simulate_cohort
+    from microcalc.study.cohort import default_config, simulate_cohort
 
     config = default_config() if config is None else config
     rows = []

@@ -1,6 +1,6 @@
 """The paper audited from its own summary numbers: what can be recomputed, and does it agree?
 
-Every check here uses only numbers the paper prints (read from :mod:`microcalc.paper`): means,
+Every check here uses only numbers the paper prints (read from :mod:`microcalc.study.paper`): means,
 SDs, counts, percentages, p-values, confidence intervals. No simulated cohort is involved, so a
 verdict says whether the paper's numbers are consistent *with each other*, not whether a
 simulation reproduces them.
@@ -10,7 +10,7 @@ simulation reproduces them.
 - ``check_id``: stable identifier, e.g. ``"ttest.age_years"``;
 - ``section``: group of checks, for tables (``"Table 1: t-tests"``, ...);
 - ``quantity``: what is checked, in words;
-- ``paper_keys``: the :mod:`microcalc.paper` keys involved, ``;``-joined; the first is the
+- ``paper_keys``: the :mod:`microcalc.study.paper` keys involved, ``;``-joined; the first is the
   number under test, the others are the inputs used to recompute it;
 - ``published``: the number as the paper prints it;
 - ``recomputed``: the recomputed value (float; for an interval, its lower limit);
@@ -57,7 +57,8 @@ import pandas as pd
 from scipy import optimize, stats
 from statsmodels.stats.proportion import proportion_confint
 
-from microcalc import compare, paper, samplesize
+from microcalc.stats import compare, samplesize
+from microcalc.study import paper
 
 __all__ = [
     "CI_METHODS",
@@ -138,7 +139,7 @@ class AuditRecord:
     quantity : str
         What is checked, in words.
     paper_keys : tuple of str
-        :mod:`microcalc.paper` keys involved; the first is the number under test.
+        :mod:`microcalc.study.paper` keys involved; the first is the number under test.
     published : str
         The number as printed.
     recomputed : float
@@ -461,7 +462,7 @@ def chi_square_readings(counts: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        The rows of :func:`microcalc.compare.categorical_test_variants` (``test``, ``name``,
+        The rows of :func:`microcalc.stats.compare.categorical_test_variants` (``test``, ``name``,
         ``statistic``, ``df``, ``p_value``): Pearson chi-square, Yates' continuity correction
         (2 x 2 only), likelihood ratio, linear-by-linear association (levels scored 0, 1, ...),
         Fisher's exact test.
@@ -469,7 +470,7 @@ def chi_square_readings(counts: pd.DataFrame) -> pd.DataFrame:
     Notes
     -----
     The counts are expanded into one row per participant (a representation of the published
-    table, not simulated data) and passed to :func:`microcalc.compare.categorical_test_variants`.
+    table, not simulated data) and passed to :func:`microcalc.stats.compare.categorical_test_variants`.
 
     Examples
     --------

@@ -2,11 +2,11 @@
 
 The procedure validated here is the one a diagnostic-accuracy paper runs on its sample:
 
-1. choose the Youden-optimal cutoff of a marker (:func:`microcalc.roc.youden_cutoff`,
+1. choose the Youden-optimal cutoff of a marker (:func:`microcalc.stats.roc.youden_cutoff`,
    ``convention="observed"``, lowest of tied cutoffs) and report its sensitivity, specificity
    and Youden index J = sensitivity + specificity - 1;
 2. fit the combined logistic model (by default elasticity + strain ratio,
-   :data:`microcalc.logistic.COMBINED`) and report the AUC of its linear predictor;
+   :data:`microcalc.stats.logistic.COMBINED`) and report the AUC of its linear predictor;
 3. for contrast, report the AUC of the marker alone, for which nothing is chosen or fitted.
 
 Evaluated on the same sample, every step that *chooses* something is optimistic. Three
@@ -25,8 +25,8 @@ Every replicate is a *weighted* copy of the original rows (a bootstrap sample is
 each row; a training fold is a 0/1 weight), so the cutoffs, the logistic fits and the AUCs of
 hundreds of replicates are computed at once by array operations. The vectorised helpers
 :func:`youden_cutoffs`, :func:`logistic_coefficients` and :func:`weighted_auc` are tested to
-equal :func:`microcalc.roc.youden_cutoff`, :func:`microcalc.logistic.fit_logistic` and
-:func:`microcalc.roc.auc` on the materialised samples.
+equal :func:`microcalc.stats.roc.youden_cutoff`, :func:`microcalc.stats.logistic.fit_logistic` and
+:func:`microcalc.stats.roc.auc` on the materialised samples.
 
 References
 ----------
@@ -53,9 +53,9 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from microcalc import logistic, roc
-from microcalc.logistic import COMBINED
-from microcalc.validation import binary_column, check_table, numeric_column
+from microcalc.stats import logistic, roc
+from microcalc.stats.logistic import COMBINED
+from microcalc.stats.validation import binary_column, check_table, numeric_column
 
 __all__ = [
     "MEASURES",
@@ -177,7 +177,7 @@ def youden_cutoffs(truth, marker, weights) -> CutoffBatch:
 
     Notes
     -----
-    Each row gives exactly the result of :func:`microcalc.roc.youden_cutoff` with
+    Each row gives exactly the result of :func:`microcalc.stats.roc.youden_cutoff` with
     ``convention="observed"`` and ``ties="lowest"`` on the sample that the row's counts
     describe: the candidate thresholds are the marker values *present* in the sample (then
     :math:`+\\infty`), the rule is ``marker >= threshold``, and
@@ -278,7 +278,7 @@ def logistic_coefficients(
     centred and scaled predictors, with every sample's step capped at 5 and a ridge of
     :math:`10^{-12}\\sum_i w_i` on the information's diagonal that only matters under
     separation. Frequency weights give the same estimate as duplicating rows, so each row
-    equals :func:`microcalc.logistic.fit_logistic` (``method="mle"``) on its materialised
+    equals :func:`microcalc.stats.logistic.fit_logistic` (``method="mle"``) on its materialised
     sample to about 1e-8; the tests check this.
 
     References
@@ -355,7 +355,7 @@ def weighted_auc(truth, scores, weights=None) -> np.ndarray:
     :math:`\\sum_{i:y_i=1}\\sum_{j:y_j=0} w_i w_j\\psi(s_i, s_j) / (W_+ W_-)` with
     :math:`\\psi = 1, \\tfrac12, 0` for a higher, tied, lower malignant score: the
     Mann-Whitney AUC of the sample in which participant i occurs :math:`w_i` times, i.e.
-    :func:`microcalc.roc.auc` of the materialised sample. One sort per row; ties are
+    :func:`microcalc.stats.roc.auc` of the materialised sample. One sort per row; ties are
     handled by locating each run of equal scores.
 
     References
@@ -765,7 +765,7 @@ def bootstrap_optimism(
         The lesion table.
     marker : str, default "elasticity_kpa"
         Column whose Youden cutoff is chosen (higher = malignant).
-    predictors : sequence of str, default :data:`microcalc.logistic.COMBINED`
+    predictors : sequence of str, default :data:`microcalc.stats.logistic.COMBINED`
         Numeric columns of the combined logistic model.
     outcome : str, default "malignant"
         The 0/1 reference standard.

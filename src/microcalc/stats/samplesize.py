@@ -31,7 +31,7 @@ import pandas as pd
 from scipy import optimize, stats
 from statsmodels.stats.proportion import proportion_confint
 
-from microcalc import roc
+from microcalc.stats import roc
 
 __all__ = [
     "AucCiSampleSize",

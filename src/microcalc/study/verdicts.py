@@ -1,16 +1,16 @@
 """One verdict for each published number, on two axes, with its evidence.
 
-Every number in :mod:`microcalc.paper` gets two verdicts that answer different questions and
+Every number in :mod:`microcalc.study.paper` gets two verdicts that answer different questions and
 rest on different evidence, which this module never mixes (see the book's chapter "Can these
 numbers all be true?"):
 
 ``can_be_true``: could the number be right, given the paper's other numbers?
 
 - ``impossible``: a proof from the paper's own numbers rules it out, alone or together with
-  the other numbers of a named set (an arithmetic check of :func:`microcalc.audit.audit_paper`
-  or an inequality of :func:`microcalc.proofs.all_bounds`, each with its premise);
+  the other numbers of a named set (an arithmetic check of :func:`microcalc.study.audit.audit_paper`
+  or an inequality of :func:`microcalc.study.proofs.all_bounds`, each with its premise);
 - ``only with atypical data``: a committed witness (a data set found by
-  :mod:`microcalc.reconstruct` that meets the number together with Table 2) exists, but its
+  :mod:`microcalc.study.reconstruct` that meets the number together with Table 2) exists, but its
   plausibility measures lie far outside the range of studies drawn from the cohort model, and
   no plausible data set in the book meets it;
 - ``yes``: a plausible data set gives it: a committed witness whose plausibility is inside the
@@ -46,7 +46,7 @@ Bossuyt PM et al. STARD 2015. BMJ 2015;351:h5527.
 
 Examples
 --------
->>> from microcalc import verdicts
+>>> from microcalc.study import verdicts
 >>> verdicts.CAN_BE_TRUE
 ('impossible', 'only with atypical data', 'yes', 'cannot tell')
 >>> verdicts.kind("design.n.malignant"), verdicts.kind("roc.accuracy")
@@ -65,15 +65,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from microcalc import audit as audit_module
-from microcalc import (
-    calibration,
-    decision,
-    paper,
-    proofs,
-    reconstruct,
-    samplesize,
-)
+from microcalc.stats import decision, samplesize
+from microcalc.study import audit as audit_module
+from microcalc.study import calibration, paper, proofs, reconstruct
 
 __all__ = [
     "ATYPICAL_PCT",
@@ -289,12 +283,12 @@ def reproduce(lesions: pd.DataFrame) -> dict[str, float]:
 
     Examples
     --------
-    >>> from microcalc import cohort
+    >>> from microcalc.study import cohort
     >>> values = reproduce(cohort.simulate_cohort(seed=2025).lesions)
     >>> round(values["table2.elasticity_kpa.malignant.mean"], 1)
     88.3
     """
-    from microcalc import accuracy, agreement, compare, logistic, roc
+    from microcalc.stats import accuracy, agreement, compare, logistic, roc
 
     values: dict[str, float] = {}
     truth = lesions["malignant"].to_numpy()
@@ -417,10 +411,10 @@ def proof_table(
     Parameters
     ----------
     audit : pandas.DataFrame, optional
-        :func:`microcalc.audit.audit_paper` (computed when omitted); its ``inconsistent``
+        :func:`microcalc.study.audit.audit_paper` (computed when omitted); its ``inconsistent``
         checks are proofs.
     bounds : pandas.DataFrame, optional
-        :func:`microcalc.proofs.all_bounds` (computed when omitted); its ``impossible`` rows
+        :func:`microcalc.study.proofs.all_bounds` (computed when omitted); its ``impossible`` rows
         are proofs.
 
     Returns
@@ -507,7 +501,7 @@ def witness_plausibility(
 ) -> pd.DataFrame:
     """Plausibility measures of every committed feasibility-map witness.
 
-    Runs :func:`microcalc.reconstruct.plausibility` on ``map_<slug>.csv`` of every subset
+    Runs :func:`microcalc.study.reconstruct.plausibility` on ``map_<slug>.csv`` of every subset
     with a witness (a few seconds each).
 
     Parameters
@@ -561,7 +555,7 @@ def _size_plausibility(path: Path, *, replicates: int, seed: int) -> pd.DataFram
     (0.1 mm); replicate studies are unmatched draws of the cohort model (seeds ``seed`` to
     ``seed + replicates - 1``), rounded the same way.
     """
-    from microcalc import cohort
+    from microcalc.study import cohort
 
     def largest_tie(frame: pd.DataFrame, flag: int) -> int:
         sizes = np.rint(frame.loc[frame["malignant"] == flag, "lesion_size_mm"] * 10)
@@ -603,7 +597,7 @@ def write_witness_plausibility(
     The file is a cache: :func:`read_witness_plausibility` recomputes any witness whose
     sha256 differs from the one recorded, so a stale file costs time, never correctness.
     """
-    from microcalc import cohort
+    from microcalc.study import cohort
 
     table = witness_plausibility(witness_dir, replicates=replicates, seed=seed)
     text = table.to_csv(index=False, lineterminator="\n", float_format="%.10g")
@@ -616,7 +610,7 @@ def read_witness_plausibility(
     """The cached plausibility of the map's witnesses, recomputing stale or missing ones.
 
     A witness whose file hash differs from the cache (or that the cache lacks) is measured
-    afresh with :func:`microcalc.reconstruct.plausibility`, with the cache's settings.
+    afresh with :func:`microcalc.study.reconstruct.plausibility`, with the cache's settings.
     """
     folder = Path(witness_dir)
     cache_path = folder / PLAUSIBILITY_FILE
@@ -666,7 +660,7 @@ def smallest_witness(statistic: str, feasibility: pd.DataFrame) -> pd.Series | N
     Parameters
     ----------
     statistic : str
-        A target statistic of :mod:`microcalc.reconstruct` (e.g. ``"auc_elasticity"``).
+        A target statistic of :mod:`microcalc.study.reconstruct` (e.g. ``"auc_elasticity"``).
     feasibility : pandas.DataFrame
         ``data/reconstructed/feasibility.csv``.
 
@@ -746,7 +740,7 @@ def _replicate_range(
     key: str, replicates: pd.DataFrame | None, level: float
 ) -> tuple[float, float, float, int]:
     """(low, high, percentile of the published value, n) over replicate studies."""
-    from microcalc import montecarlo
+    from microcalc.study import montecarlo
 
     columns = {k: c for c, k in montecarlo.PUBLISHED_KEYS.items()}
     column = columns.get(key)
@@ -840,11 +834,11 @@ def verdict_table(
     reproduction : mapping
         Published key -> value on the analysed lesion table (:func:`reproduce`).
     replicates : pandas.DataFrame, optional
-        Replicate studies (``data/montecarlo.csv.gz``, :func:`microcalc.montecarlo.read_results`).
+        Replicate studies (``data/montecarlo.csv.gz``, :func:`microcalc.study.montecarlo.read_results`).
     audit : pandas.DataFrame, optional
-        :func:`microcalc.audit.audit_paper` (computed when omitted).
+        :func:`microcalc.study.audit.audit_paper` (computed when omitted).
     bounds : pandas.DataFrame, optional
-        :func:`microcalc.proofs.all_bounds` (computed when omitted).
+        :func:`microcalc.study.proofs.all_bounds` (computed when omitted).
     feasibility : pandas.DataFrame, optional
         The feasibility map (``data/reconstructed/feasibility.csv``); without it no witness
         is used.
@@ -889,7 +883,7 @@ def verdict_table(
     5. otherwise ``cannot tell``.
 
     ``reproduced``: ``not applicable`` for design inputs, illustrations and cited work; for
-    the sample size the candidates of :func:`microcalc.samplesize.sample_size_candidates`;
+    the sample size the candidates of :func:`microcalc.stats.samplesize.sample_size_candidates`;
     otherwise ``matched by construction`` when the number is tuned (and the cohort meets it,
     exactly or, for the correlations and kappa, within the calibration tolerance) or fixed
     by tuned numbers (and agrees); ``reproduced`` when an untuned number agrees; ``within
@@ -1340,7 +1334,8 @@ def build_verdicts(
     pandas.DataFrame
         As :func:`verdict_table`.
     """
-    from microcalc import cohort, montecarlo, paths
+    from microcalc import paths
+    from microcalc.study import cohort, montecarlo
 
     path = Path(lesions_csv)
     if not path.is_file():

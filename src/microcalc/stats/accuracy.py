@@ -1,7 +1,7 @@
 """Diagnostic accuracy at a cutoff: the 2x2 table and every measure with its confidence interval.
 
 A participant is **test-positive when ``marker >= cutoff``** (higher = malignant), the same rule
-as :mod:`microcalc.roc`, so a cutoff from :func:`microcalc.roc.youden_cutoff` reproduces that
+as :mod:`microcalc.stats.roc`, so a cutoff from :func:`microcalc.stats.roc.youden_cutoff` reproduces that
 function's sensitivity and specificity exactly.
 
 The 2x2 table follows STARD and epiR's ``epi.tests``: rows are the index test (positive,
@@ -56,7 +56,7 @@ import pandas as pd
 from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
-from microcalc.validation import as_binary_truth, as_finite_array, check_same_length
+from microcalc.stats.validation import as_binary_truth, as_finite_array, check_same_length
 
 __all__ = [
     "CorrectedEstimate",

@@ -1,10 +1,10 @@
 """Bounds that hold for every data set the paper's own numbers allow.
 
 A search that finds no data set proves nothing; an inequality does. Each function here takes
-published numbers (from :mod:`microcalc.paper`, with the full range their printed rounding
+published numbers (from :mod:`microcalc.study.paper`, with the full range their printed rounding
 allows) and returns a :class:`Bound`: the quantity bounded, the bound, the published value it
 is compared with, and whether the two are incompatible (``impossible``), together with the
-premise the argument needs. The arithmetic checks of :mod:`microcalc.audit` (GRIM, t-tests
+premise the argument needs. The arithmetic checks of :mod:`microcalc.study.audit` (GRIM, t-tests
 from summaries, CI methods) are the other half of the proofs; this module adds inequalities.
 
 - :func:`accuracy_bound`: accuracy is a weighted mean of sensitivity and specificity.
@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from . import audit, paper
+from microcalc.study import audit, paper
 
 __all__ = [
     "Bound",
@@ -53,7 +53,7 @@ class Bound:
     proof_id : str
         Stable identifier, e.g. ``"accuracy_bound"``.
     keys : tuple of str
-        The :mod:`microcalc.paper` keys that cannot all be true when ``impossible``.
+        The :mod:`microcalc.study.paper` keys that cannot all be true when ``impossible``.
     quantity : str
         What is bounded, in words.
     premise : str
@@ -138,7 +138,7 @@ def wald_symmetry(variable: str) -> Bound:
 
     :math:`\\exp(\\hat\\beta \\pm z\\,SE)` gives :math:`\\sqrt{\\mathrm{low}\\cdot
     \\mathrm{high}} = \\exp(\\hat\\beta) = \\mathrm{OR}`. Over the rounding of the printed limits
-    the midpoint ranges over an interval (:func:`microcalc.audit.odds_ratio_ci_check`); if that
+    the midpoint ranges over an interval (:func:`microcalc.study.audit.odds_ratio_ci_check`); if that
     interval misses the printed OR's, OR and CI cannot both come from one Wald interval.
 
     Parameters

@@ -11,7 +11,7 @@ quoted as printed; percentages stay in percent, p-values printed as
 
 Examples
 --------
->>> from microcalc import paper
+>>> from microcalc.study import paper
 >>> paper.value("table2.elasticity_kpa.malignant.mean")
 88.3
 >>> paper.get("roc.sensitivity").location
@@ -409,7 +409,7 @@ _add(
 
 _BY_KEY = {v.key: v for v in _VALUES}
 if len(_BY_KEY) != len(_VALUES):  # pragma: no cover - guards the table above
-    raise RuntimeError("duplicate key in microcalc.paper")
+    raise RuntimeError("duplicate key in microcalc.study.paper")
 
 
 def get(key: str) -> PublishedValue:

@@ -1,9 +1,9 @@
-"""The scorecard: views of the verdict table (:mod:`microcalc.verdicts`).
+"""The scorecard: views of the verdict table (:mod:`microcalc.study.verdicts`).
 
-Every published number with the two verdicts of :mod:`microcalc.verdicts` (``can_be_true``:
+Every published number with the two verdicts of :mod:`microcalc.study.verdicts` (``can_be_true``:
 could it be right given the paper's other numbers; ``reproduced``: does this book's cohort give
 it back) and their evidence. This module only selects, counts and serialises: the rules live in
-:func:`microcalc.verdicts.verdict_table`.
+:func:`microcalc.study.verdicts.verdict_table`.
 
 - :func:`build_scorecard`: the table from files (a lesion table, the stored replicate studies,
   the committed witnesses);
@@ -27,8 +27,8 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from microcalc import verdicts
-from microcalc.verdicts import reproduce
+from microcalc.study import verdicts
+from microcalc.study.verdicts import reproduce
 
 __all__ = [
     "COLUMNS",
@@ -67,14 +67,14 @@ COLUMNS = (
 
 
 def scorecard(reproduction: Mapping[str, float], **options) -> pd.DataFrame:
-    """The verdict table of a reproduction (see :func:`microcalc.verdicts.verdict_table`).
+    """The verdict table of a reproduction (see :func:`microcalc.study.verdicts.verdict_table`).
 
     Parameters
     ----------
     reproduction : mapping
         Output of :func:`reproduce`.
     **options
-        Passed to :func:`microcalc.verdicts.verdict_table` (``replicates``, ``audit``,
+        Passed to :func:`microcalc.study.verdicts.verdict_table` (``replicates``, ``audit``,
         ``feasibility``, ``plausibility``, ``calibrated``, ``level``...).
 
     Examples
@@ -92,7 +92,7 @@ def build_scorecard(
     data_dir: str | os.PathLike | None = None,
     level: float = 0.95,
 ) -> pd.DataFrame:
-    """The full scorecard from files (see :func:`microcalc.verdicts.build_verdicts`).
+    """The full scorecard from files (see :func:`microcalc.study.verdicts.build_verdicts`).
 
     Parameters
     ----------
@@ -189,7 +189,7 @@ def scorecard_html(card: pd.DataFrame, *, page: str = "notebooks/scorecard") -> 
     Two drop-down lists (one per axis) hide the rows of other categories; a dozen lines of
     inline JavaScript do it, with no library and no network. Each row names its chapter with
     a link relative to ``page`` (the docname the table is shown on), and each verdict is the
-    :func:`microcalc.verdicts.label_html` span, so tests can compare it with the table.
+    :func:`microcalc.study.verdicts.label_html` span, so tests can compare it with the table.
     Columns wrap instead of scrolling; the evidence of each verdict folds out on a click.
 
     Parameters

@@ -22,7 +22,7 @@ import pandas as pd
 from scipy import special, stats
 from statsmodels.stats.diagnostic import lilliefors
 
-from microcalc.validation import (
+from microcalc.stats.validation import (
     as_finite_array,
     category_column,
     check_column,

@@ -61,7 +61,8 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special, stats
 
-from microcalc import paper, safeio
+from microcalc import safeio
+from microcalc.study import paper
 
 __all__ = [
     "Cohort",
@@ -400,7 +401,7 @@ def _published_group(group: str) -> GroupTargets:
 
 
 def default_config(**changes) -> CohortConfig:
-    """The study's configuration: every target read from :mod:`microcalc.paper`.
+    """The study's configuration: every target read from :mod:`microcalc.study.paper`.
 
     Parameters
     ----------
@@ -635,7 +636,7 @@ class ElasticitySampler:
     Called as ``sampler(rng, n_cases, n_controls, size)`` it returns two arrays of shape
     ``(size, n_cases)`` and ``(size, n_controls)``: Emean of malignant and benign lesions
     drawn from the model of :func:`simulate_cohort` (unmatched mode, marginal of Emean).
-    This is the signature of :func:`microcalc.samplesize.simulated_auc_power`.
+    This is the signature of :func:`microcalc.stats.samplesize.simulated_auc_power`.
     """
 
     malignant: ElasticityComponents

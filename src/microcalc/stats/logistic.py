@@ -25,8 +25,8 @@ from scipy import optimize, special, stats
 from statsmodels.stats.outliers_influence import variance_inflation_factor
 from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
 
-from microcalc.compare import format_p_value
-from microcalc.validation import (
+from microcalc.stats.compare import format_p_value
+from microcalc.stats.validation import (
     as_binary_truth,
     as_finite_array,
     binary_column,
@@ -1463,7 +1463,7 @@ def added_value_test(
         estimate, low, high = float(b[0]), float(b[0] - zq * se), float(b[0] + zq * se)
     else:
         estimate = se = low = high = math.nan
-    from microcalc import roc
+    from microcalc.stats import roc
 
     lr_p = float(stats.chi2.sf(lr, df))
     return AddedValueTest(
@@ -1547,7 +1547,7 @@ def added_value_null_pvalues(
     >>> list(res.columns)
     ['replicate', 'auc_gain', 'delong_p', 'lr_p', 'wald_p']
     """
-    from microcalc import roc
+    from microcalc.stats import roc
 
     lesions = check_table(lesions)
     added = _check_predictors(added)

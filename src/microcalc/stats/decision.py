@@ -20,7 +20,7 @@ acting on it does more good than harm. This module computes
 
 Conventions: a participant is **positive (biopsy) when the model's probability is at or above
 the threshold** (``probability >= threshold``), the same ``>=`` rule as
-:mod:`microcalc.roc` and :mod:`microcalc.accuracy`. Prevalence and thresholds are proportions
+:mod:`microcalc.stats.roc` and :mod:`microcalc.stats.accuracy`. Prevalence and thresholds are proportions
 strictly between 0 and 1.
 
 References
@@ -48,7 +48,7 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
-from microcalc.validation import as_binary_truth, as_finite_array, check_same_length
+from microcalc.stats.validation import as_binary_truth, as_finite_array, check_same_length
 
 __all__ = [
     "BIRADS3_MALIGNANCY_CEILING",
@@ -745,11 +745,11 @@ def biopsy_consequences(
 
 
 def consequences_from_accuracy(result, prevalence: float, per: int = 100) -> pd.DataFrame:
-    """:func:`biopsy_consequences` of a :class:`microcalc.accuracy.DiagnosticAccuracy`.
+    """:func:`biopsy_consequences` of a :class:`microcalc.stats.accuracy.DiagnosticAccuracy`.
 
     Parameters
     ----------
-    result : microcalc.accuracy.DiagnosticAccuracy
+    result : microcalc.stats.accuracy.DiagnosticAccuracy
         Accuracy of the rule; its sensitivity and specificity intervals (exact or Wilson, as it
         was computed) are carried over.
     prevalence : float
@@ -763,7 +763,7 @@ def consequences_from_accuracy(result, prevalence: float, per: int = 100) -> pd.
 
     Examples
     --------
-    >>> from microcalc.accuracy import accuracy_from_table
+    >>> from microcalc.stats.accuracy import accuracy_from_table
     >>> res = accuracy_from_table(tp=90, fp=20, fn=10, tn=80)
     >>> out = consequences_from_accuracy(res, 0.5).set_index("quantity")
     >>> round(float(out.loc["cancers_missed", "estimate"]), 6)

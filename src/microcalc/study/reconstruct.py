@@ -14,7 +14,7 @@ What a search can and cannot show:
   by the project's own R-validated functions (:func:`check_targets`), not by the search's
   incremental shortcuts;
 - a failed search proves nothing: "not found" is reported as such, never as "impossible".
-  Impossibility needs a proof (:mod:`microcalc.proofs`, :mod:`microcalc.audit`).
+  Impossibility needs a proof (:mod:`microcalc.study.proofs`, :mod:`microcalc.study.audit`).
 
 Among witnesses the search keeps the least strange one it finds: the objective adds a
 plausibility term, the squared quantile (2-Wasserstein) distance of each group's values from a
@@ -38,7 +38,7 @@ Kirkpatrick S, Gelatt CD, Vecchi MP. Optimization by simulated annealing. Scienc
 
 Examples
 --------
->>> from microcalc import reconstruct
+>>> from microcalc.study import reconstruct
 >>> [t.key for t in reconstruct.targets("headline")][:2]
 ['table2.elasticity_kpa.malignant.mean', 'table2.elasticity_kpa.malignant.sd']
 """
@@ -59,7 +59,8 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, sparse, special, stats
 
-from . import audit, cohort, compare, logistic, paper, roc
+from microcalc.stats import compare, logistic, roc
+from microcalc.study import audit, cohort, paper
 
 __all__ = [
     "FEASIBILITY_SETS",
@@ -202,7 +203,7 @@ class Target:
     statistic : str
         Name of the statistic (a key of :func:`achieved_values`).
     key : str
-        The number's key in :mod:`microcalc.paper`.
+        The number's key in :mod:`microcalc.study.paper`.
     label : str
     published : str
         As printed (with its qualifier).
@@ -286,10 +287,10 @@ def targets(name: str | Sequence[str] = "headline") -> tuple[Target, ...]:
 def achieved_values(data: pd.DataFrame) -> dict[str, float]:
     """Every target statistic of a data set, computed with the project's public functions.
 
-    This is the check a witness must pass. It uses :func:`microcalc.roc.auc_delong`,
-    :func:`microcalc.roc.youden_cutoff`, :func:`microcalc.roc.delong_test`,
-    :func:`microcalc.compare.spearman_correlation`, :func:`microcalc.logistic.fit_logistic`
-    and :func:`microcalc.logistic.hosmer_lemeshow` (each cross-checked against R), never the
+    This is the check a witness must pass. It uses :func:`microcalc.stats.roc.auc_delong`,
+    :func:`microcalc.stats.roc.youden_cutoff`, :func:`microcalc.stats.roc.delong_test`,
+    :func:`microcalc.stats.compare.spearman_correlation`, :func:`microcalc.stats.logistic.fit_logistic`
+    and :func:`microcalc.stats.logistic.hosmer_lemeshow` (each cross-checked against R), never the
     search's incremental shortcuts.
 
     Parameters
@@ -306,7 +307,7 @@ def achieved_values(data: pd.DataFrame) -> dict[str, float]:
 
     Examples
     --------
-    >>> from microcalc import cohort
+    >>> from microcalc.study import cohort
     >>> values = achieved_values(cohort.simulate_cohort(seed=2025).lesions)
     >>> round(values["e_mean_malignant"], 1)
     88.3
@@ -349,7 +350,7 @@ def check_targets(data: pd.DataFrame, chosen: Sequence[Target]) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from microcalc import cohort
+    >>> from microcalc.study import cohort
     >>> table = check_targets(cohort.simulate_cohort(seed=2025).lesions, targets("table2"))
     >>> list(table.columns)
     ['statistic', 'key', 'label', 'published', 'low', 'high', 'achieved', 'met', 'distance']
@@ -439,7 +440,7 @@ def plausibility(
     3 kPa of the 62 kPa cutoff, and the mean log-density of the values under the cohort
     model's elasticity mixture (a log-likelihood per lesion; its difference from a replicate
     study's is a log likelihood ratio per lesion). The same measures on ``replicates`` studies
-    of 150 + 150 drawn from the model (:func:`microcalc.cohort.elasticity_sampler`) give the
+    of 150 + 150 drawn from the model (:func:`microcalc.study.cohort.elasticity_sampler`) give the
     range a plausible study would show; ``as_strange_pct`` says how often a plausible study
     looks at least as strange.
 
@@ -1067,7 +1068,7 @@ def lesion_size_witness(*, seed: int = cohort.DEFAULT_SEED, rounds: int = 12) ->
     """Lesion sizes that meet Table 1's means and SDs and give its P under a Mann-Whitney test.
 
     The paper prints lesion size as 7.4 +- 2.1 mm against 5.8 +- 1.9 mm with P = 0.015. A
-    t-test on those summaries gives a far smaller P (:mod:`microcalc.audit`), but the methods
+    t-test on those summaries gives a far smaller P (:mod:`microcalc.study.audit`), but the methods
     allow a Mann-Whitney U test after a normality test, and a rank test's P cannot be
     recomputed from means and SDs. This searches for 150 + 150 sizes (0.1 mm steps, within the
     inclusion range) that meet both means and SDs at their printed precision and give a
@@ -1226,7 +1227,7 @@ def _elasticity_stage(e0: np.ndarray, chosen: dict[str, Target], rounds: int = 8
     """Elasticity values meeting every elasticity target, by alternating group programs.
 
     The start is the tightest arrangement the Youden target allows (see
-    :func:`microcalc.proofs.cutoff_budget`): the benign group's 20 highest values just above
+    :func:`microcalc.study.proofs.cutoff_budget`): the benign group's 20 highest values just above
     62 kPa and, below the cutoff, one more benign value than there are false negatives.
     Each round solves the malignant group given the benign one, then the reverse
     (:func:`_elasticity_group_milp`), until no slack is left.
@@ -1621,7 +1622,7 @@ def _slug(name: str) -> str:
 
 
 def proved_impossible(statistics: Sequence[str]) -> list[str]:
-    """The proofs (:func:`microcalc.proofs.all_bounds`) that rule out a set of targets.
+    """The proofs (:func:`microcalc.study.proofs.all_bounds`) that rule out a set of targets.
 
     A proof rules a set out when it is ``impossible`` and every published number it involves
     is a target of the set.
@@ -1633,7 +1634,7 @@ def proved_impossible(statistics: Sequence[str]) -> list[str]:
     >>> proved_impossible(["auc_elasticity"])
     []
     """
-    from . import proofs
+    from microcalc.study import proofs
 
     keys = {_TARGETS[s][0] for s in statistics}
     table = proofs.all_bounds()

@@ -11,10 +11,10 @@ Three parts:
 * **A lean generator** (:func:`replicate_model`, :func:`draw_replicates`). ``simulate_cohort``
   builds two full tables (about 50 ms per cohort); a replicate study needs only a few arrays.
   The generator draws, from the same model, exactly those: reference standard, Emean
-  (per-histology mixture of :func:`microcalc.cohort.calibrate_elasticity`), strain ratio
+  (per-histology mixture of :func:`microcalc.study.cohort.calibrate_elasticity`), strain ratio
   (log-normal with the per-pattern shift), lesion size and age (truncated normals with the
   same parent parameters), breast density C/D, calcification pattern, the final 1-5 score (the
-  latent score cut at the normal quantiles of :func:`microcalc.cohort.score_counts_for`) and
+  latent score cut at the normal quantiles of :func:`microcalc.study.cohort.score_counts_for`) and
   the two readers' scores (one reader a point off with the configured probability). The four
   latent variables share the configuration's Gaussian-copula correlation. Values are rounded
   to the decimals of ``lesions.csv``. Every configuration-dependent quantity is computed once
@@ -29,10 +29,10 @@ Three parts:
   cutoff from one sort with cumulative counts; Hosmer-Lemeshow groups from per-row quantile cut
   points; kappa from ``bincount``.
 * **A reference path** (:func:`analyse_replicates_reference`) that loops over the same arrays
-  with the project's library calls (:func:`microcalc.logistic.fit_logistic`,
-  :func:`microcalc.roc.auc_delong`, :func:`microcalc.roc.delong_test`,
-  :func:`microcalc.roc.youden_cutoff`, :func:`microcalc.logistic.hosmer_lemeshow`,
-  :func:`microcalc.agreement.cohen_kappa`, ``scipy.stats.spearmanr``). The tests show that both
+  with the project's library calls (:func:`microcalc.stats.logistic.fit_logistic`,
+  :func:`microcalc.stats.roc.auc_delong`, :func:`microcalc.stats.roc.delong_test`,
+  :func:`microcalc.stats.roc.youden_cutoff`, :func:`microcalc.stats.logistic.hosmer_lemeshow`,
+  :func:`microcalc.stats.agreement.cohen_kappa`, ``scipy.stats.spearmanr``). The tests show that both
   paths agree to 1e-8.
 
 Seeds: replicate ``i`` always uses child ``i`` of ``numpy.random.SeedSequence(seed).spawn``, and
@@ -69,7 +69,9 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from microcalc import cohort, roc, safeio
+from microcalc import safeio
+from microcalc.stats import roc
+from microcalc.study import cohort
 
 __all__ = [
     "BYTES_PER_REPLICATE",
@@ -124,7 +126,7 @@ COLUMNS = (
     "converged",
 )
 
-#: The :mod:`microcalc.paper` key of the published value of each headline column.
+#: The :mod:`microcalc.study.paper` key of the published value of each headline column.
 PUBLISHED_KEYS = {
     "auc_elasticity": "roc.auc.elasticity",
     "auc_combined": "roc.auc.combined",
@@ -605,7 +607,7 @@ def _kappa(a: np.ndarray, b: np.ndarray, k: int = 5) -> np.ndarray:
 
 
 def _hosmer_lemeshow_p(y: np.ndarray, p: np.ndarray, groups: int = 10) -> np.ndarray:
-    """Hosmer-Lemeshow p per row, grouped as :func:`microcalc.logistic.hosmer_lemeshow`."""
+    """Hosmer-Lemeshow p per row, grouped as :func:`microcalc.stats.logistic.hosmer_lemeshow`."""
     r, n = p.shape
     xs = np.sort(p, axis=1)
     probs = np.minimum(np.arange(groups + 1) * (1.0 / groups), 1.0)
@@ -655,7 +657,7 @@ class BatchLogisticFit:
         ``(R,)`` True where the maximum-likelihood estimate exists and Newton-Raphson
         converged.
     separated : numpy.ndarray
-        ``(R,)`` True where the exact check of :func:`microcalc.logistic.detect_separation`
+        ``(R,)`` True where the exact check of :func:`microcalc.stats.logistic.detect_separation`
         found (quasi-)complete separation.
     iterations : numpy.ndarray
         ``(R,)`` Newton iterations used.
@@ -687,7 +689,7 @@ def fit_logistic_batch(
         Newton-Raphson iterations before a data set counts as not converged.
     tol : float, default 1e-10
         Convergence when the largest step (standardised predictors) is below ``tol`` and the
-        largest score below ``tol * n`` (the rule of :func:`microcalc.logistic.fit_logistic`).
+        largest score below ``tol * n`` (the rule of :func:`microcalc.stats.logistic.fit_logistic`).
 
     Returns
     -------
@@ -701,8 +703,8 @@ def fit_logistic_batch(
     likelihood estimate does not exist under separation: the coefficients then diverge and the
     iterations do not converge. Every data set that has not converged within ``max_iter`` is
     checked exactly for separation with the linear program of Konis (2007)
-    (:func:`microcalc.logistic.detect_separation`); a separated data set gets NaN
-    coefficients, any other is refitted with :func:`microcalc.logistic.fit_logistic`.
+    (:func:`microcalc.stats.logistic.detect_separation`); a separated data set gets NaN
+    coefficients, any other is refitted with :func:`microcalc.stats.logistic.fit_logistic`.
 
     References
     ----------
@@ -718,7 +720,7 @@ def fit_logistic_batch(
     >>> fit.converged.tolist(), fit.coef.shape
     ([True, True, True], (3, 2))
     """
-    from microcalc import logistic  # late import: statsmodels is only needed here
+    from microcalc.stats import logistic  # late import: statsmodels is only needed here
 
     X = np.asarray(X, dtype=float)
     if X.ndim != 3:
@@ -889,10 +891,10 @@ def analyse_replicates_reference(reps: Replicates) -> pd.DataFrame:
     """The same numbers as :func:`analyse_replicates`, one replicate at a time with library calls.
 
     The straightforward path, kept as the oracle of the tests and the baseline of the
-    benchmark: :func:`microcalc.logistic.fit_logistic` (statsmodels GLM, exact separation
-    check) for both models, :func:`microcalc.roc.auc_delong`, :func:`microcalc.roc.delong_test`,
-    :func:`microcalc.roc.youden_cutoff` (``convention="observed", ties="lowest"``),
-    :func:`microcalc.logistic.hosmer_lemeshow`, :func:`microcalc.agreement.cohen_kappa` and
+    benchmark: :func:`microcalc.stats.logistic.fit_logistic` (statsmodels GLM, exact separation
+    check) for both models, :func:`microcalc.stats.roc.auc_delong`, :func:`microcalc.stats.roc.delong_test`,
+    :func:`microcalc.stats.roc.youden_cutoff` (``convention="observed", ties="lowest"``),
+    :func:`microcalc.stats.logistic.hosmer_lemeshow`, :func:`microcalc.stats.agreement.cohen_kappa` and
     ``scipy.stats.spearmanr``.
 
     Examples
@@ -902,7 +904,7 @@ def analyse_replicates_reference(reps: Replicates) -> pd.DataFrame:
     ...     analyse_replicates(reps)["kappa_score"].round(6).iloc[0])
     True
     """
-    from microcalc import agreement, logistic, roc
+    from microcalc.stats import agreement, logistic, roc
 
     rows = []
     for row in range(len(reps)):
@@ -1302,7 +1304,7 @@ def results_metadata(results: pd.DataFrame, *, seed: int, chunk_size: int = CHUN
         "n_replicates": len(results),
         "seeding": "replicate i uses numpy.random.SeedSequence(seed).spawn(n_replicates)[i]",
         "chunk_size": int(chunk_size),
-        "config": "microcalc.cohort.default_config(match_published=False)",
+        "config": "microcalc.study.cohort.default_config(match_published=False)",
         "n_converged": int(results["converged"].sum()),
         "columns": list(COLUMNS),
         "float_format": FLOAT_FORMAT,
