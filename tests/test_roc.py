@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from microcalc.stats import roc
@@ -99,7 +99,7 @@ def test_auc_and_delong_variance_match_proc(dataset, marker):
     assert res.estimate == pytest.approx(ref["auc"], rel=RTOL)
     assert res.variance == pytest.approx(ref["var_delong"], rel=RTOL)
     assert [res.ci_low, res.ci_high] == pytest.approx(_vec(ref["ci_delong"]), abs=CI_TOL)
-    res90 = roc.auc_delong(y, x, conf_level=0.90)
+    res90 = roc.auc_delong(y, x, confidence_level=0.90)
     assert [res90.ci_low, res90.ci_high] == pytest.approx(_vec(ref["ci_delong_90"]), abs=CI_TOL)
 
 
@@ -123,14 +123,14 @@ def test_paired_delong_test_matches_proc_roc_test(dataset):
     ref = load(dataset)["roc_test"]
     y, m1, m2 = data(dataset)
     res = roc.delong_test(y, m1, m2)
-    assert res.z == pytest.approx(ref["z"], rel=RTOL)
+    assert res.statistic == pytest.approx(ref["z"], rel=RTOL)
     assert res.p_value == pytest.approx(ref["p_value"], rel=RTOL)
-    assert res.difference == pytest.approx(ref["difference"], rel=RTOL, abs=1e-15)
+    assert res.estimate == pytest.approx(ref["difference"], rel=RTOL, abs=1e-15)
     assert [res.ci_low, res.ci_high] == pytest.approx(_vec(ref["ci"]), abs=CI_TOL)
-    res90 = roc.delong_test(y, m1, m2, conf_level=0.90)
+    res90 = roc.delong_test(y, m1, m2, confidence_level=0.90)
     assert [res90.ci_low, res90.ci_high] == pytest.approx(_vec(ref["ci_90"]), abs=CI_TOL)
     swapped = roc.delong_test(y, m2, m1)
-    assert swapped.z == pytest.approx(ref["z_swapped"], rel=RTOL)
+    assert swapped.statistic == pytest.approx(ref["z_swapped"], rel=RTOL)
 
 
 @pytest.mark.parametrize(("dataset", "marker"), CASES)
@@ -288,38 +288,36 @@ def test_both_threshold_conventions_classify_identically(sample):
 
 @settings(max_examples=100, deadline=None)
 @given(labelled_samples, st.integers(0, 2**32 - 1))
-def test_vectorised_bootstrap_equals_explicit_resamples(sample, seed):
+def test_weighted_auc_equals_explicit_resamples(sample, seed):
     y, values = sample
     x = np.asarray(values, dtype=float)
+    assume(x.min() < x.max())  # a single constant marker is refused
     rng = np.random.default_rng(seed)
-    cases, controls = x[y == 1], x[y == 0]
-    case_counts = rng.multinomial(cases.size, np.full(cases.size, 1 / cases.size), size=5)
-    ctrl_counts = rng.multinomial(controls.size, np.full(controls.size, 1 / controls.size), size=5)
-    fast = roc._bootstrap_aucs(cases, controls, case_counts, ctrl_counts)
-    sorted_controls = np.sort(controls)
+    counts = rng.integers(0, 3, size=(5, y.size))
+    counts[:, np.flatnonzero(y == 1)[0]] += 1  # both classes in every resample
+    counts[:, np.flatnonzero(y == 0)[0]] += 1
+    fast = roc.auc(y, x, weights=counts)
     for b in range(5):
-        xb = np.repeat(cases, case_counts[b])
-        yb = np.repeat(sorted_controls, ctrl_counts[b])
-        diff = xb[:, None] - yb[None, :]
-        assert fast[b] == pytest.approx(((diff > 0) + 0.5 * (diff == 0)).mean(), abs=1e-12)
+        idx = np.repeat(np.arange(y.size), counts[b])
+        assert fast[b] == pytest.approx(brute_auc(y[idx], x[idx]), abs=1e-12)
 
 
 def test_identical_markers_give_z_zero_p_one():
     y, m1, _ = data("balanced")
     res = roc.delong_test(y, m1, m1.copy())
-    assert res.z == 0.0 and res.p_value == 1.0 and res.difference == 0.0 and res.se == 0.0
+    assert res.statistic == 0.0 and res.p_value == 1.0 and res.estimate == 0.0 and res.se == 0.0
 
 
 def test_monotone_transform_of_a_marker_gives_z_zero():
     y, m1, _ = data("unbalanced")
     res = roc.delong_test(y, m1, np.log(m1))
-    assert res.z == 0.0 and res.p_value == 1.0
+    assert res.statistic == 0.0 and res.p_value == 1.0
 
 
 def test_swapping_markers_flips_z():
     y, m1, m2 = data("correlated")
     a, b = roc.delong_test(y, m1, m2), roc.delong_test(y, m2, m1)
-    assert a.z == -b.z and a.p_value == b.p_value
+    assert a.statistic == -b.statistic and a.p_value == b.p_value
     assert (a.ci_low, a.ci_high) == pytest.approx((-b.ci_high, -b.ci_low), abs=1e-15)
 
 
@@ -346,7 +344,7 @@ def test_delong_covariance_k_markers_agree_with_pairs():
     single = roc.auc_delong(y, m3)
     assert single.variance == pytest.approx(cov.covariance[2, 2], rel=1e-12)
     frame = cov.to_frame()
-    assert list(frame.columns) == ["marker", "estimate", "se", "ci_low", "ci_high", "conf_level"]
+    assert list(frame.columns) == ["marker", "estimate", "se", "ci_low", "ci_high", "confidence_level"]
     assert frame["marker"].tolist() == ["a", "b", "c"]
 
 
@@ -426,7 +424,7 @@ def test_results_are_frozen_and_tidy():
     t = roc.delong_test(y, m1, m2, names=("elasticity", "strain ratio"))
     frame = t.to_frame()
     assert frame.loc[0, "contrast"] == "elasticity - strain ratio"
-    assert {"estimate", "se", "ci_low", "ci_high", "z", "p_value"} <= set(frame.columns)
+    assert {"estimate", "se", "ci_low", "ci_high", "statistic", "p_value", "var1", "var2", "cov"} <= set(frame.columns)
     curve = roc.roc_curve(y, m1)
     assert {"threshold", "sensitivity", "specificity", "fpr", "tp", "fp", "tn", "fn"} <= set(
         curve.to_frame().columns
@@ -489,8 +487,8 @@ def test_delong_needs_two_per_class():
 @pytest.mark.parametrize(
     ("kwargs", "exc", "pattern"),
     [
-        ({"conf_level": 1.5}, ValueError, "conf_level"),
-        ({"conf_level": "0.95"}, TypeError, "conf_level"),
+        ({"confidence_level": 1.5}, ValueError, "confidence_level"),
+        ({"confidence_level": "0.95"}, TypeError, "confidence_level"),
         ({"alternative": "two.sided"}, ValueError, "alternative"),
     ],
 )
@@ -557,7 +555,7 @@ def test_auc_chance_test_matches_scipy_and_auc():
     ref = stats.mannwhitneyu(x[y == 1], x[y == 0], method="asymptotic")
     assert res.p_value == pytest.approx(ref.pvalue, rel=1e-12)
     assert res.auc == pytest.approx(roc.auc(y, x), rel=1e-12)
-    assert res.u_statistic == pytest.approx(res.auc * 30 * 40)
+    assert res.statistic == pytest.approx(res.auc * 30 * 40)
     assert res.method == "mann-whitney"
     assert (res.n_positive, res.n_negative) == (30, 40)
 
@@ -592,7 +590,7 @@ def test_stratified_auc_equals_per_subset_delong():
         "se",
         "ci_low",
         "ci_high",
-        "conf_level",
+        "confidence_level",
     ]
     for row in res.itertuples():
         keep = strata == row.stratum
@@ -606,9 +604,9 @@ def test_stratified_auc_equals_per_subset_delong():
 def test_stratified_auc_keeps_categorical_order_and_drops_empty_levels():
     y, m1, _, strata = _strata_data()
     cat = pd.Categorical(strata, categories=["low", "none", "high"])
-    res = roc.stratified_auc(y, {"a": m1}, pd.Series(cat), conf_level=0.9)
+    res = roc.stratified_auc(y, {"a": m1}, pd.Series(cat), confidence_level=0.9)
     assert res["stratum"].tolist() == ["low", "high"]
-    assert (res["conf_level"] == 0.9).all()
+    assert (res["confidence_level"] == 0.9).all()
 
 
 def test_stratified_delong_test_equals_per_subset_test():
@@ -618,7 +616,7 @@ def test_stratified_delong_test_equals_per_subset_test():
     for row in res.itertuples():
         keep = strata == row.stratum
         ref = roc.delong_test(y[keep], m1[keep], m2[keep])
-        assert row.estimate == pytest.approx(ref.difference, rel=1e-12, abs=1e-15)
+        assert row.estimate == pytest.approx(ref.estimate, rel=1e-12, abs=1e-15)
         assert row.p_value == pytest.approx(ref.p_value, rel=1e-12)
         assert row.contrast == "a - b"
 
@@ -641,22 +639,149 @@ def test_stratified_errors_name_the_stratum_and_argument():
         roc.stratified_delong_test(y, x, x[:5], strata)
 
 
-def test_placements_batch_equals_delong_row_by_row():
+def _youden_brute(y, x):
+    """Lowest observed cutoff maximising Se + Sp - 1, threshold by threshold (exact fractions)."""
+    from fractions import Fraction
+
+    m, n = int(np.sum(y == 1)), int(np.sum(y == 0))
+    best, cut = None, None
+    for t in [*sorted(set(x.tolist())), np.inf]:
+        j = Fraction(int(np.sum((x >= t) & (y == 1))), m) + Fraction(
+            int(np.sum((x < t) & (y == 0))), n
+        )
+        if best is None or j > best:
+            best, cut = j, t
+    return cut
+
+
+def test_placements_of_a_stack_equal_delong_row_by_row_and_brute_force():
     rng = np.random.default_rng(11)
     truth = np.r_[np.ones(23), np.zeros(31)].astype(int)
     markers = np.round(rng.normal(size=(6, truth.size)) + truth, 1)  # rounding makes ties
-    batch = roc.placements_batch(truth, markers)
-    for row, auc_row, se_row in zip(markers, batch.auc, batch.se(), strict=True):
+    batch = roc.placements(truth, markers)
+    assert batch.case.shape == (6, 23) and batch.control.shape == (6, 31)
+    for i, row in enumerate(markers):
         single = roc.auc_delong(truth, row)
-        assert auc_row == pytest.approx(single.estimate, rel=1e-12)
-        assert se_row == pytest.approx(single.se, rel=1e-12)
-        assert auc_row == pytest.approx(roc.auc(truth, row), rel=1e-12)
+        assert batch.auc[i] == pytest.approx(single.estimate, rel=1e-12)
+        assert batch.se()[i] == pytest.approx(single.se, rel=1e-12)
+        assert batch.auc[i] == pytest.approx(brute_auc(truth, row), rel=1e-12)
+        assert batch.variance()[i] == pytest.approx(brute_var(truth, row), rel=1e-12)
+        v10, v01 = brute_placements(truth, row)
+        np.testing.assert_allclose(batch.case[i], v10, rtol=1e-12)
+        np.testing.assert_allclose(batch.control[i], v01, rtol=1e-12)
+    # the participants along another axis; more than one batch axis
+    moved = roc.placements(truth, markers.T, axis=0)
+    np.testing.assert_array_equal(moved.auc, batch.auc)
+    cube = roc.auc(truth, markers.reshape(2, 3, -1))
+    np.testing.assert_array_equal(cube, batch.auc.reshape(2, 3))
 
 
-def test_placements_batch_rejects_bad_shapes():
-    with pytest.raises(ValueError, match="shape"):
-        roc.placements_batch([0, 1, 1], [[0.1, 0.2]])
+def test_placements_reject_bad_shapes():
+    with pytest.raises(ValueError, match="lengths must match"):
+        roc.placements([0, 1, 1], [[0.1, 0.2]])
     with pytest.raises(ValueError, match="one class"):
-        roc.placements_batch([1, 1], [[0.1, 0.2]])
+        roc.placements([1, 1], [[0.1, 0.2]])
     with pytest.raises(ValueError, match="NaN"):
-        roc.placements_batch([0, 1], [[np.nan, 0.2]])
+        roc.placements([0, 1], [[np.nan, 0.2]])
+    with pytest.raises(ValueError, match="same shape"):
+        roc.delong_test([0, 0, 1, 1], [[1, 2, 3, 4]] * 2, [[1, 2, 3, 4]] * 3)
+
+
+@pytest.mark.parametrize("dataset", DATASETS)
+def test_delong_test_variances_and_covariance(dataset):
+    """var1, var2, cov: pROC's var() and cov(), each marker alone, and the SE they make."""
+    fx = load(dataset)
+    y, m1, m2 = data(dataset)
+    res = roc.delong_test(y, m1, m2)
+    assert res.var1 + res.var2 - 2 * res.cov == pytest.approx(res.se**2, rel=1e-12)
+    assert res.var1 == pytest.approx(roc.auc_delong(y, m1).se ** 2, rel=1e-12)
+    assert res.var2 == pytest.approx(roc.auc_delong(y, m2).se ** 2, rel=1e-12)
+    assert res.var1 == pytest.approx(fx["marker1"]["var_delong"], rel=RTOL)
+    assert res.var2 == pytest.approx(fx["marker2"]["var_delong"], rel=RTOL)
+    assert res.cov == pytest.approx(fx["covariance_delong"], rel=RTOL, abs=1e-15)
+    assert res.var1 == pytest.approx(brute_var(y, m1), rel=1e-12)
+    frame = res.to_frame()
+    assert frame.loc[0, ["var1", "var2", "cov"]].tolist() == [res.var1, res.var2, res.cov]
+
+
+def test_delong_test_of_a_stack_equals_one_test_per_study():
+    rng = np.random.default_rng(2)
+    y = np.repeat([1, 0], [25, 35])
+    x1 = rng.normal(size=(5, 60)) + y
+    x2 = np.round(x1 + rng.normal(scale=0.8, size=(5, 60)), 1)
+    x2[3] = 0.0  # a constant study in a stack: AUC one half, no error
+    stack = roc.delong_test(y, x1, x2, alternative="greater", confidence_level=0.9)
+    assert stack.statistic.shape == (5,) and stack.auc2[3] == 0.5
+    for i in range(5):
+        if i == 3:
+            continue
+        one = roc.delong_test(y, x1[i], x2[i], alternative="greater", confidence_level=0.9)
+        for field in ("auc1", "auc2", "estimate", "se", "var1", "var2", "cov", "statistic"):
+            assert getattr(stack, field)[i] == pytest.approx(getattr(one, field), rel=1e-12)
+        assert stack.p_value[i] == pytest.approx(one.p_value, rel=1e-10)
+        assert stack.ci_low[i] == pytest.approx(one.ci_low, rel=1e-12)
+    assert len(stack.to_frame()) == 5
+    moved = roc.delong_test(y, x1.T, x2.T, axis=0)
+    np.testing.assert_allclose(moved.statistic, roc.delong_test(y, x1, x2).statistic)
+
+
+def test_youden_optimum_of_a_stack_with_ties_equals_library_and_brute_force():
+    rng = np.random.default_rng(4)
+    x = rng.integers(0, 8, size=(30, 40)).astype(float)  # many ties
+    y = np.repeat([1, 0], 20)
+    x[:, :20] += 1.5
+    got = roc.youden_optimum(y, x)
+    for i, row in enumerate(x):
+        ref = roc.youden_cutoff(y, row, convention="observed", ties="lowest")
+        assert got.cutoff[i] == ref.cutoff == _youden_brute(y, row)
+        assert got.sensitivity[i] == ref.sensitivity
+        assert got.youden_index[i] == ref.youden_index
+        high = roc.youden_cutoff(y, row, ties="highest")
+        assert roc.youden_optimum(y, row, ties="highest").cutoff == high.cutoff
+
+
+@pytest.mark.parametrize("stratified", [True, False])
+def test_weighted_youden_and_auc_equal_materialised_samples(stratified):
+    rng = np.random.default_rng(1)
+    y = np.repeat([0, 1], 40)
+    x = np.round(rng.normal(50 + 8.0 * y, 10) / 2) * 2  # many tied marker values
+    if stratified:
+        counts = np.zeros((60, y.size), dtype=int)
+        for group in (np.flatnonzero(y == 1), np.flatnonzero(y == 0)):
+            draws = group[rng.integers(0, group.size, size=(60, group.size))]
+            for b in range(60):
+                counts[b] += np.bincount(draws[b], minlength=y.size)
+    else:
+        counts = rng.multinomial(y.size, np.full(y.size, 1 / y.size), size=60)
+        counts[:, 0] += 1
+        counts[:, -1] += 1
+    batch = roc.youden_optimum(y, x, weights=counts)
+    aucs = roc.auc(y, x, weights=counts)
+    for b in range(60):
+        idx = np.repeat(np.arange(y.size), counts[b])
+        ref = roc.youden_cutoff(y[idx], x[idx], convention="observed")
+        assert batch.cutoff[b] == ref.cutoff == _youden_brute(y[idx], x[idx])
+        assert batch.sensitivity[b] == pytest.approx(ref.sensitivity, abs=1e-15)
+        assert batch.specificity[b] == pytest.approx(ref.specificity, abs=1e-15)
+        assert batch.youden_index[b] == pytest.approx(ref.youden_index, abs=1e-12)
+        assert aucs[b] == pytest.approx(brute_auc(y[idx], x[idx]), abs=1e-14)
+    keep = rng.random(y.size) < 0.7  # 0/1 weights: a subset
+    assert roc.youden_optimum(y, x, weights=keep.astype(int)).cutoff == (
+        roc.youden_cutoff(y[keep], x[keep]).cutoff
+    )
+
+
+def test_weighted_kernels_broadcast_and_check_weights():
+    y = [0, 0, 1, 1]
+    got = roc.auc(y, [0.1, 0.4, 0.35, 0.8], weights=[[1, 1, 1, 1], [1, 0, 1, 1]])
+    assert got.tolist() == [0.75, 1.0]
+    scores = np.array([[0.1, 0.4, 0.35, 0.8], [0.1, 0.2, 0.35, 0.8]])
+    assert roc.auc(y, scores, weights=[1, 0, 1, 1]).tolist() == [1.0, 1.0]
+    with pytest.raises(ValueError, match="weights must have 4 values"):
+        roc.youden_optimum(y, [1.0, 2.0, 3.0, 4.0], weights=[[1, 1, 1]])
+    with pytest.raises(ValueError, match="one class only"):
+        roc.youden_optimum([0, 1, 0, 1], [1.0, 2.0, 3.0, 4.0], weights=[[1, 0, 1, 0]])
+    with pytest.raises(ValueError, match="whole numbers"):
+        roc.auc(y, [0.1, 0.4, 0.35, 0.8], weights=[1, 0.5, 1, 1])
+    with pytest.raises(ValueError, match="negative"):
+        roc.auc(y, [0.1, 0.4, 0.35, 0.8], weights=[1, -1, 1, 1])

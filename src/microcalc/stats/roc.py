@@ -44,25 +44,26 @@ McClish DK. Analyzing a portion of the ROC curve. Medical Decision Making 1989;9
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special, stats
 
 from microcalc.stats.validation import as_binary_truth, as_finite_array, check_same_length
 
 __all__ = [
     "AucEstimate",
-    "BatchPlacements",
     "ChanceTest",
     "DelongCovariance",
     "DelongTest",
     "PairCounts",
+    "Placements",
     "PartialAuc",
     "RocCurve",
     "YoudenCutoff",
+    "YoudenOptimum",
     "auc",
     "auc_bootstrap",
     "auc_chance_test",
@@ -71,11 +72,12 @@ __all__ = [
     "delong_test",
     "pair_counts",
     "partial_auc",
-    "placements_batch",
+    "placements",
     "roc_curve",
     "stratified_auc",
     "stratified_delong_test",
     "youden_cutoff",
+    "youden_optimum",
 ]
 
 CONVENTIONS = ("observed", "midpoint")
@@ -86,12 +88,18 @@ TIE_RULES = ("lowest", "highest")
 # ---------------------------------------------------------------------------------------------
 # input checks
 # ---------------------------------------------------------------------------------------------
-def _check_conf_level(conf_level) -> float:
-    if isinstance(conf_level, bool) or not isinstance(conf_level, (int, float, np.floating)):
-        raise TypeError(f"conf_level must be a number between 0 and 1, got {conf_level!r}")
-    if not 0.0 < float(conf_level) < 1.0:
-        raise ValueError(f"conf_level must lie strictly between 0 and 1, got {conf_level!r}")
-    return float(conf_level)
+def _check_confidence_level(confidence_level) -> float:
+    if isinstance(confidence_level, bool) or not isinstance(
+        confidence_level, (int, float, np.floating)
+    ):
+        raise TypeError(
+            f"confidence_level must be a number between 0 and 1, got {confidence_level!r}"
+        )
+    if not 0.0 < float(confidence_level) < 1.0:
+        raise ValueError(
+            f"confidence_level must lie strictly between 0 and 1, got {confidence_level!r}"
+        )
+    return float(confidence_level)
 
 
 def _check_choice(value, name: str, allowed: tuple[str, ...]) -> str:
@@ -131,75 +139,197 @@ def _prepare_marker(marker, name: str, n: int) -> np.ndarray:
 
 
 # ---------------------------------------------------------------------------------------------
-# the core: placement values by one sort of the pooled values (Sun & Xu 2014)
+# the core: placement values by one sort of the pooled values (Sun & Xu 2014), for a stack
 # ---------------------------------------------------------------------------------------------
-def _twice_placements(x: np.ndarray, is_case: np.ndarray, n_pos: int) -> np.ndarray:
-    """Twice the placement count of every observation, in the original order (int64).
+def _prepare_stack(marker, name: str, n: int, axis: int) -> tuple[np.ndarray, tuple[int, ...]]:
+    """A marker (or a stack of markers) as a 2-D float array ``(R, n)`` and its batch shape.
 
-    For a malignant observation: ``2 * #(benign < x) + #(benign == x)``. For a benign one:
-    ``2 * #(malignant > y) + #(malignant == y)``. Integers, so nothing is lost to rounding.
+    A 1-D marker is checked as by :func:`_prepare_marker` (finite, right length, not
+    constant); a stack only for shape and finiteness, once, at the public entry (a constant row
+    of a stack is allowed: every pair is tied and its AUC is one half).
     """
-    n = x.size
-    order = np.argsort(x)  # the order inside a run of ties does not matter below
-    xs = x[order]
-    case_s = is_case[order]
-    # cases / controls at or before each sorted position, with a leading zero
-    cum_case = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(case_s, out=cum_case[1:])
-    cum_ctrl = np.arange(n + 1, dtype=np.int64) - cum_case
-    new_run = np.empty(n, dtype=bool)
-    new_run[0] = True
-    np.not_equal(xs[1:], xs[:-1], out=new_run[1:])
-    if new_run.all():  # no ties: each observation is its own run
-        ctrl_two = 2 * cum_ctrl[:-1]
-        case_two = 2 * (n_pos - cum_case[1:])
+    x = np.asarray(marker)
+    if x.ndim <= 1:
+        return _prepare_marker(marker, name, n)[None, :], ()
+    try:
+        x = x.astype(float)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must hold numbers, got dtype {x.dtype}") from None
+    try:
+        x = np.moveaxis(x, axis, -1)
+    except np.exceptions.AxisError:
+        raise ValueError(f"axis {axis} is out of range for {name} of shape {x.shape}") from None
+    if x.shape[-1] != n:
+        raise ValueError(
+            f"{name} has {x.shape[-1]} values along axis {axis} but truth has {n}; "
+            "lengths must match"
+        )
+    if not np.isfinite(x).all():
+        raise ValueError(f"{name} holds NaN or infinite values")
+    return x.reshape(-1, n), x.shape[:-1]
+
+
+def _prepare_weights(weights, n: int, axis: int) -> tuple[np.ndarray, tuple[int, ...]]:
+    """Frequency weights as a 2-D int64 array ``(R, n)`` and their batch shape."""
+    w = np.asarray(weights)
+    if w.ndim == 0:
+        raise ValueError("weights must be an array with one count per participant")
+    w = np.moveaxis(w, axis, -1) if w.ndim > 1 else w
+    if w.shape[-1] != n:
+        raise ValueError(
+            f"weights must have {n} values along axis {axis} to match the {n} participants, "
+            f"got shape {np.shape(weights)}"
+        )
+    if not (np.issubdtype(w.dtype, np.integer) or np.issubdtype(w.dtype, np.bool_)):
+        w = w.astype(float)
+        if not np.all(np.isfinite(w)) or not np.all(w == np.round(w)):
+            raise ValueError("weights must be whole numbers (counts of each participant)")
+    w = w.astype(np.int64)
+    if (w < 0).any():
+        raise ValueError("weights must not be negative")
+    return w.reshape(-1, n), w.shape[:-1]
+
+
+def _batch_shape(*shapes: tuple[int, ...]) -> tuple[int, ...]:
+    try:
+        return np.broadcast_shapes(*shapes)
+    except ValueError:
+        raise ValueError(
+            f"the stacks have batch shapes {', '.join(map(str, shapes))}, which do not broadcast"
+        ) from None
+
+
+def _scalar_or_array(a, shape: tuple[int, ...]):
+    """A float for a 1-D input (``shape == ()``), else an array of the batch shape."""
+    a = np.asarray(a)
+    return float(a.reshape(-1)[0]) if shape == () else a.reshape(shape)
+
+
+def _with_weights(y, x, x_shape, weights, axis):
+    """Broadcast a marker stack ``(Rx, n)`` and optional weights to one batch shape.
+
+    A marker with one row keeps it (it is sorted once for every row of weights).
+    """
+    if weights is None:
+        return x, None, x_shape
+    n = y.size
+    w, w_shape = _prepare_weights(weights, n, axis)
+    shape = _batch_shape(x_shape, w_shape)
+    if x_shape != shape and x.shape[0] != 1:
+        x = np.broadcast_to(x.reshape(*x_shape, n), (*shape, n)).reshape(-1, n)
+    if w_shape != shape:
+        w = np.broadcast_to(w.reshape(*w_shape, n), (*shape, n)).reshape(-1, n)
+    pos, neg = w[:, y].sum(axis=-1), w[:, ~y].sum(axis=-1)
+    bad = np.flatnonzero((pos == 0) | (neg == 0))
+    if bad.size:
+        raise ValueError(
+            f"weighted sample {int(bad[0])} holds one class only; every sample needs malignant "
+            "and benign participants"
+        )
+    return x, w, shape
+
+
+@dataclass(frozen=True, eq=False)
+class _Sorted:
+    """Per row: the pooled values sorted, and twice the placement count at each position."""
+
+    order: np.ndarray  # (Rx, n) the sort order of each row of the marker stack
+    case: np.ndarray  # (Rx, n) bool: malignant, in sorted order
+    weight_case: np.ndarray  # (R, n) weight of each sorted position if malignant, else 0
+    twice_control: np.ndarray  # (R, n) 2 * #(benign < x) + #(benign == x), weighted
+    twice_case: np.ndarray  # (R, n) 2 * #(malignant > x) + #(malignant == x), weighted
+    n_pos: np.ndarray  # (R,) weighted number of malignant participants
+    n_neg: np.ndarray  # (R,) weighted number of benign participants
+
+
+def _sort_and_count(y: np.ndarray, x: np.ndarray, w: np.ndarray | None) -> _Sorted:
+    """One sort per row of ``x`` (R, n); ``w`` (R, n) int64 frequency weights or None.
+
+    Integers throughout, so nothing is lost to rounding. ``x`` may have one row shared by every
+    row of ``w`` (sorted once). Ties are located by the start and end of each run of equal
+    values (Sun & Xu 2014, with weights: a participant counted ``w`` times).
+    """
+    order = np.argsort(x, axis=-1)  # the order inside a run of ties does not matter below
+    xs = np.take_along_axis(x, order, axis=-1)
+    case = y[order]
+    r, n = (x.shape[0] if w is None else w.shape[0]), x.shape[1]
+    cum_case = np.zeros((r, n + 1), dtype=np.int64)
+    if w is None:
+        weight_case = case
+        np.cumsum(case, axis=-1, out=cum_case[:, 1:])
+        cum_ctrl = np.arange(n + 1, dtype=np.int64) - cum_case
     else:
-        starts = np.flatnonzero(new_run)
-        ends = np.append(starts[1:], n)
-        run = np.cumsum(new_run) - 1
+        if order.shape[0] == w.shape[0]:
+            ws = np.take_along_axis(w, order, axis=-1)
+        else:  # one marker row shared by every row of weights: sorted once
+            ws = w[:, order[0]]
+        weight_case = ws * case
+        np.cumsum(weight_case, axis=-1, out=cum_case[:, 1:])
+        cum_ctrl = np.zeros((r, n + 1), dtype=np.int64)
+        np.cumsum(ws, axis=-1, out=cum_ctrl[:, 1:])
+        cum_ctrl -= cum_case
+    n_pos, n_neg = cum_case[:, -1], cum_ctrl[:, -1]
+    new_run = np.empty(xs.shape, dtype=bool)
+    new_run[:, 0] = True
+    np.not_equal(xs[:, 1:], xs[:, :-1], out=new_run[:, 1:])
+    if new_run.all():  # no ties: each observation is its own run
+        # (read only where the opposite class sits: a malignant value has no benign weight)
+        twice_control = 2 * cum_ctrl[:, :-1]
+        twice_case = 2 * (n_pos[:, None] - cum_case[:, 1:])
+    else:
+        index = np.arange(n)
+        start = np.maximum.accumulate(np.where(new_run, index, 0), axis=-1)
+        last = np.ones_like(new_run)
+        last[:, :-1] = new_run[:, 1:]
+        end = np.minimum.accumulate(np.where(last, index, n - 1)[:, ::-1], axis=-1)[:, ::-1] + 1
+        start = np.broadcast_to(start, (r, n))
+        end = np.broadcast_to(end, (r, n))
         # 2 * (# before the run) + (# inside the run) = (# before) + (# through the run end)
-        ctrl_two = (cum_ctrl[starts] + cum_ctrl[ends])[run]
-        case_two = (2 * n_pos - cum_case[starts] - cum_case[ends])[run]
-    out = np.empty(n, dtype=np.int64)
-    out[order] = np.where(case_s, ctrl_two, case_two)
-    return out
+        twice_control = np.take_along_axis(cum_ctrl, start, -1) + np.take_along_axis(
+            cum_ctrl, end, -1
+        )
+        twice_case = (
+            2 * n_pos[:, None]
+            - np.take_along_axis(cum_case, start, -1)
+            - np.take_along_axis(cum_case, end, -1)
+        )
+    return _Sorted(order, case, weight_case, twice_control, twice_case, n_pos, n_neg)
 
 
-@dataclass(frozen=True)
-class _Placements:
-    auc: np.ndarray  # (k,)
-    case: np.ndarray  # (k, n_pos) placement of each malignant value among the benign
-    control: np.ndarray  # (k, n_neg) placement of each benign value among the malignant
-    n_pos: int
-    n_neg: int
+def _auc_2d(y: np.ndarray, x: np.ndarray, w: np.ndarray | None = None) -> np.ndarray:
+    """AUC of each row, ``(R,)``: the weighted Mann-Whitney count, exact until the division."""
+    s = _sort_and_count(y, x, w)
+    twice = (s.weight_case * s.twice_control).sum(axis=-1)
+    return twice / (2.0 * s.n_pos * s.n_neg)
 
 
-def _placements(y: np.ndarray, markers: Sequence[np.ndarray]) -> _Placements:
-    n_pos = int(y.sum())
-    n_neg = y.size - n_pos
-    case_idx = np.flatnonzero(y)
-    ctrl_idx = np.flatnonzero(~y)
-    k = len(markers)
-    aucs = np.empty(k)
-    case = np.empty((k, n_pos))
-    control = np.empty((k, n_neg))
-    for j, x in enumerate(markers):  # a loop over markers, never over observations
-        two = _twice_placements(x, y, n_pos)
-        two_case = two[case_idx]
-        aucs[j] = int(two_case.sum()) / (2 * n_pos * n_neg)
-        case[j] = two_case / (2 * n_neg)
-        control[j] = two[ctrl_idx] / (2 * n_pos)
-    return _Placements(aucs, case, control, n_pos, n_neg)
+def _placements_2d(y: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """AUC ``(R,)`` and placements of the malignant ``(R, m)`` and benign ``(R, n0)`` values."""
+    s = _sort_and_count(y, x, None)
+    m, n0 = int(y.sum()), int(y.size - y.sum())
+    two = np.empty(s.twice_control.shape, dtype=np.int64)
+    np.put_along_axis(two, s.order, np.where(s.case, s.twice_control, s.twice_case), axis=-1)
+    two_case = two[:, y]
+    auc = two_case.sum(axis=-1) / (2 * m * n0)
+    return auc, two_case / (2 * n0), two[:, ~y] / (2 * m)
 
 
-def _covariance(p: _Placements) -> np.ndarray:
-    s10 = np.atleast_2d(np.cov(p.case, ddof=1))
-    s01 = np.atleast_2d(np.cov(p.control, ddof=1))
-    return s10 / p.n_pos + s01 / p.n_neg
+def _cross_covariance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Sample covariance (denominator k - 1) of the rows of ``a`` and ``b`` (R, k), per row."""
+    a = a - a.mean(axis=-1, keepdims=True)
+    b = b - b.mean(axis=-1, keepdims=True)
+    return (a * b).sum(axis=-1) / (a.shape[-1] - 1)
 
 
-def _normal_ci(estimate: float, se: float, conf_level: float) -> tuple[float, float]:
-    z = stats.norm.ppf(0.5 + conf_level / 2)
+def _covariance(case: np.ndarray, control: np.ndarray) -> np.ndarray:
+    """DeLong's k x k covariance matrix from placements of k markers, (k, m) and (k, n0)."""
+    s10 = np.atleast_2d(np.cov(case, ddof=1))
+    s01 = np.atleast_2d(np.cov(control, ddof=1))
+    return s10 / case.shape[-1] + s01 / control.shape[-1]
+
+
+def _normal_ci(estimate: float, se: float, confidence_level: float) -> tuple[float, float]:
+    z = stats.norm.ppf(0.5 + confidence_level / 2)
     return estimate - z * se, estimate + z * se
 
 
@@ -212,20 +342,29 @@ def _readonly(a) -> np.ndarray:
 # ---------------------------------------------------------------------------------------------
 # AUC
 # ---------------------------------------------------------------------------------------------
-def auc(truth, marker) -> float:
-    """Area under the empirical ROC curve (Mann-Whitney, ties count one half).
+def auc(truth, marker, *, weights=None, axis: int = -1):
+    """Area under the empirical ROC curve (Mann-Whitney, ties count one half), of one marker or
+    of a stack of markers, optionally of weighted (e.g. bootstrap) samples.
 
     Parameters
     ----------
-    truth : array-like of 0/1 or bool
-        Reference standard, 1 = malignant.
+    truth : array-like of 0/1 or bool, length n
+        Reference standard, 1 = malignant, shared by every marker of a stack.
     marker : array-like of float
-        The marker; higher values mean malignant.
+        The marker, higher values mean malignant: shape (n,), or a stack whose ``axis`` has
+        length n (every other axis indexes markers or replicate studies).
+    weights : array-like of int, optional
+        Frequency weights: how often each participant counts (bootstrap counts, or 0/1 for a
+        subset), with the participants along ``axis``; broadcast against the stack (one marker
+        with many rows of weights is sorted once). Every sample needs both classes.
+    axis : int, default -1
+        The axis of ``marker`` (and ``weights``) along which the participants lie.
 
     Returns
     -------
-    float
-        The AUC, in [0, 1].
+    float or numpy.ndarray
+        The AUC, in [0, 1]: a float for a 1-D marker without stacked weights, otherwise an
+        array of the stack's batch shape.
 
     Notes
     -----
@@ -234,20 +373,30 @@ def auc(truth, marker) -> float:
     .. math:: \\hat\\theta = \\frac{1}{mn}\\sum_i\\sum_j \\psi(X_i, Y_j),\\quad
         \\psi(x, y) = 1 \\text{ if } x > y,\\ \\tfrac12 \\text{ if } x = y,\\ 0 \\text{ otherwise},
 
-    computed from midranks in O(N log N) (Hanley & McNeil 1982; Sun & Xu 2014).
+    computed from one sort of the pooled values per marker, in O(N log N) (Hanley & McNeil
+    1982; Sun & Xu 2014). With weights :math:`w`, each pair counts :math:`w_i w_j` and the
+    denominators are the weighted class sizes: the AUC of the sample in which participant i
+    occurs :math:`w_i` times. Counts are integers until the final division. A constant row of
+    a stack has every pair tied and AUC one half (a single constant marker is refused).
 
     References
     ----------
     Hanley JA, McNeil BJ. Radiology 1982;143:29-36.
+    Sun X, Xu W. IEEE Signal Processing Letters 2014;21:1389-1393.
 
     Examples
     --------
     >>> auc([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
     0.75
+    >>> auc([0, 0, 1, 1], [[0.1, 0.4, 0.35, 0.8], [1, 2, 3, 4]]).tolist()
+    [0.75, 1.0]
+    >>> auc([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8], weights=[[1, 1, 1, 1], [1, 0, 1, 1]]).tolist()
+    [0.75, 1.0]
     """
     y = _prepare_truth(truth)
-    x = _prepare_marker(marker, "marker", y.size)
-    return float(_placements(y, [x]).auc[0])
+    x, shape = _prepare_stack(marker, "marker", y.size, axis)
+    x, w, shape = _with_weights(y, x, shape, weights, axis)
+    return _scalar_or_array(_auc_2d(y, x, w), shape)
 
 
 @dataclass(frozen=True)
@@ -262,7 +411,7 @@ class AucEstimate:
         Standard error (DeLong, or the standard deviation of the bootstrap AUCs).
     ci_low, ci_high : float
         Confidence limits, clipped to [0, 1].
-    conf_level : float
+    confidence_level : float
         Confidence level of the interval.
     method : str
         ``"delong"`` or ``"bootstrap"`` (stratified, percentile interval).
@@ -276,7 +425,7 @@ class AucEstimate:
     se: float
     ci_low: float
     ci_high: float
-    conf_level: float
+    confidence_level: float
     method: str
     n_positive: int
     n_negative: int
@@ -288,7 +437,7 @@ class AucEstimate:
         return self.se**2
 
     def to_frame(self) -> pd.DataFrame:
-        """One-row tidy table: estimate, se, ci_low, ci_high, conf_level, method, counts."""
+        """One-row tidy table: estimate, se, ci_low, ci_high, confidence_level, method, counts."""
         return pd.DataFrame(
             [
                 {
@@ -296,7 +445,7 @@ class AucEstimate:
                     "se": self.se,
                     "ci_low": self.ci_low,
                     "ci_high": self.ci_high,
-                    "conf_level": self.conf_level,
+                    "confidence_level": self.confidence_level,
                     "method": self.method,
                     "n_positive": self.n_positive,
                     "n_negative": self.n_negative,
@@ -305,7 +454,7 @@ class AucEstimate:
         )
 
 
-def auc_delong(truth, marker, *, conf_level: float = 0.95) -> AucEstimate:
+def auc_delong(truth, marker, *, confidence_level: float = 0.95) -> AucEstimate:
     """AUC with DeLong's standard error and a normal-theory confidence interval.
 
     Parameters
@@ -314,7 +463,7 @@ def auc_delong(truth, marker, *, conf_level: float = 0.95) -> AucEstimate:
         Reference standard, 1 = malignant; at least two of each class.
     marker : array-like of float
         The marker; higher values mean malignant (not flipped if the AUC is below 0.5).
-    conf_level : float, default 0.95
+    confidence_level : float, default 0.95
         Confidence level.
 
     Returns
@@ -345,46 +494,25 @@ def auc_delong(truth, marker, *, conf_level: float = 0.95) -> AucEstimate:
     >>> round(res.estimate, 4), round(res.se, 4)
     (0.8889, 0.1571)
     """
-    conf_level = _check_conf_level(conf_level)
+    confidence_level = _check_confidence_level(confidence_level)
     y = _prepare_truth(truth, min_per_class=2)
-    x = _prepare_marker(marker, "marker", y.size)
-    p = _placements(y, [x])
-    theta = float(p.auc[0])
-    se = float(np.sqrt(_covariance(p)[0, 0]))
-    low, high = _normal_ci(theta, se, conf_level)
+    x, shape = _prepare_stack(marker, "marker", y.size, -1)
+    if shape != ():
+        raise ValueError(f"marker must be one-dimensional, got shape {np.shape(marker)}")
+    p = _placements(y, x, shape)
+    theta = p.auc
+    se = float(np.sqrt(p.variance()))
+    low, high = _normal_ci(theta, se, confidence_level)
     return AucEstimate(
         estimate=theta,
         se=se,
         ci_low=float(min(max(low, 0.0), 1.0)),
         ci_high=float(min(max(high, 0.0), 1.0)),
-        conf_level=conf_level,
+        confidence_level=confidence_level,
         method="delong",
-        n_positive=p.n_pos,
-        n_negative=p.n_neg,
+        n_positive=p.n_positive,
+        n_negative=p.n_negative,
     )
-
-
-def _bootstrap_aucs(
-    cases: np.ndarray,
-    controls: np.ndarray,
-    case_counts: np.ndarray,
-    control_counts: np.ndarray,
-) -> np.ndarray:
-    """AUCs of resamples given as multiplicities (one row per resample).
-
-    ``case_counts[b, i]`` is how often malignant value ``cases[i]`` is drawn in resample b;
-    ``control_counts[b, j]`` how often the j-th *smallest* benign value is drawn. The weighted
-    count of benign values below each malignant value is read off cumulative sums, so a
-    resample costs O(n), with no sorting.
-    """
-    m, n = cases.size, controls.size
-    sorted_controls = np.sort(controls)
-    left = np.searchsorted(sorted_controls, cases, side="left")
-    right = np.searchsorted(sorted_controls, cases, side="right")
-    cum = np.zeros((control_counts.shape[0], n + 1), dtype=np.int64)
-    np.cumsum(control_counts, axis=1, out=cum[:, 1:])
-    twice_below = cum[:, left] + cum[:, right]  # 2 * #(below) + #(tied), weighted
-    return (case_counts * twice_below).sum(axis=1) / (2.0 * m * n)
 
 
 def auc_bootstrap(
@@ -392,7 +520,7 @@ def auc_bootstrap(
     marker,
     *,
     n_boot: int = 2000,
-    conf_level: float = 0.95,
+    confidence_level: float = 0.95,
     seed: int | np.random.Generator | np.random.SeedSequence | None = None,
 ) -> AucEstimate:
     """AUC with a stratified bootstrap percentile confidence interval.
@@ -409,7 +537,7 @@ def auc_bootstrap(
         The marker; higher values mean malignant.
     n_boot : int, default 2000
         Number of resamples.
-    conf_level : float, default 0.95
+    confidence_level : float, default 0.95
         Confidence level of the percentile interval.
     seed : int, numpy Generator or SeedSequence, optional
         Source of randomness (``numpy.random.default_rng(seed)``); same seed, same interval.
@@ -418,7 +546,7 @@ def auc_bootstrap(
     -------
     AucEstimate
         ``method == "bootstrap"``; ``estimate`` is the AUC of the data, ``se`` the standard
-        deviation of the resampled AUCs, and the limits their ``(1 -/+ conf_level) / 2``
+        deviation of the resampled AUCs, and the limits their ``(1 -/+ confidence_level) / 2``
         quantiles (linear interpolation, R's type 7, as pROC).
 
     Notes
@@ -439,7 +567,7 @@ def auc_bootstrap(
     >>> res.method, res.n_boot
     ('bootstrap', 2000)
     """
-    conf_level = _check_conf_level(conf_level)
+    confidence_level = _check_confidence_level(confidence_level)
     if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)):
         raise TypeError(f"n_boot must be an integer, got {n_boot!r}")
     if n_boot < 2:
@@ -447,23 +575,27 @@ def auc_bootstrap(
     y = _prepare_truth(truth)
     x = _prepare_marker(marker, "marker", y.size)
     rng = np.random.default_rng(seed)
-    cases, controls = x[y], x[~y]
-    m, n = cases.size, controls.size
+    case_idx = np.flatnonzero(y)
+    control_idx = np.flatnonzero(~y)
+    control_idx = control_idx[np.argsort(x[control_idx], kind="stable")]  # smallest first
+    m, n = case_idx.size, control_idx.size
     chunk = max(1, min(int(n_boot), 4_000_000 // max(m, n)))  # bounds the memory used
     aucs = np.empty(int(n_boot))
     for start in range(0, int(n_boot), chunk):
         b = min(chunk, int(n_boot) - start)
-        case_counts = rng.multinomial(m, np.full(m, 1.0 / m), size=b)
-        control_counts = rng.multinomial(n, np.full(n, 1.0 / n), size=b)
-        aucs[start : start + b] = _bootstrap_aucs(cases, controls, case_counts, control_counts)
-    alpha = 1.0 - conf_level
+        # each resample as the multiplicity of every participant: a weighted AUC, no re-sort
+        counts = np.zeros((b, y.size), dtype=np.int64)
+        counts[:, case_idx] = rng.multinomial(m, np.full(m, 1.0 / m), size=b)
+        counts[:, control_idx] = rng.multinomial(n, np.full(n, 1.0 / n), size=b)
+        aucs[start : start + b] = _auc_2d(y, x[None, :], counts)
+    alpha = 1.0 - confidence_level
     low, high = np.quantile(aucs, [alpha / 2, 1 - alpha / 2])
     return AucEstimate(
-        estimate=float(_placements(y, [x]).auc[0]),
+        estimate=float(_auc_2d(y, x[None, :])[0]),
         se=float(np.std(aucs, ddof=1)),
         ci_low=float(low),
         ci_high=float(high),
-        conf_level=conf_level,
+        confidence_level=confidence_level,
         method="bootstrap",
         n_positive=m,
         n_negative=n,
@@ -507,11 +639,11 @@ class DelongCovariance:
         se = self.se
         return self.covariance / np.outer(se, se)
 
-    def to_frame(self, *, conf_level: float = 0.95) -> pd.DataFrame:
+    def to_frame(self, *, confidence_level: float = 0.95) -> pd.DataFrame:
         """Tidy table, one row per marker: estimate, se, ci_low, ci_high (clipped to [0, 1])."""
-        conf_level = _check_conf_level(conf_level)
+        confidence_level = _check_confidence_level(confidence_level)
         se = self.se
-        low, high = _normal_ci(self.auc, se, conf_level)
+        low, high = _normal_ci(self.auc, se, confidence_level)
         return pd.DataFrame(
             {
                 "marker": list(self.names),
@@ -519,7 +651,7 @@ class DelongCovariance:
                 "se": se,
                 "ci_low": np.clip(low, 0.0, 1.0),
                 "ci_high": np.clip(high, 0.0, 1.0),
-                "conf_level": conf_level,
+                "confidence_level": confidence_level,
             }
         )
 
@@ -585,80 +717,86 @@ def delong_covariance(truth, markers) -> DelongCovariance:
         _prepare_marker(v, f"markers[{name!r}]", y.size)
         for name, v in zip(names, values, strict=True)
     ]
-    p = _placements(y, arrays)
+    p = _placements(y, np.stack(arrays), (len(arrays),))
     return DelongCovariance(
         names=names,
         auc=_readonly(p.auc),
-        covariance=_readonly(_covariance(p)),
-        n_positive=p.n_pos,
-        n_negative=p.n_neg,
+        covariance=_readonly(_covariance(p.case, p.control)),
+        n_positive=p.n_positive,
+        n_negative=p.n_negative,
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class DelongTest:
-    """Paired DeLong test of two correlated AUCs.
+    """Paired DeLong test of two correlated AUCs (of one study, or of each study of a stack).
+
+    For a stack of studies (see :func:`delong_test`'s ``axis``) every numeric field is an
+    array of the stack's batch shape, as scipy's result objects are; otherwise a float.
 
     Attributes
     ----------
     names : tuple of str
         The two markers' names.
-    auc1, auc2 : float
+    auc1, auc2 : float or numpy.ndarray
         The two AUCs.
-    difference : float
-        ``auc1 - auc2``.
-    se : float
-        Standard error of the difference.
-    ci_low, ci_high : float
+    estimate : float or numpy.ndarray
+        The difference ``auc1 - auc2``.
+    se : float or numpy.ndarray
+        Standard error of the difference, ``sqrt(var1 + var2 - 2 cov)``.
+    var1, var2 : float or numpy.ndarray
+        DeLong variance of each AUC (pROC's ``var(roc, method = "delong")``).
+    cov : float or numpy.ndarray
+        DeLong covariance of the two AUCs (pROC's ``cov(roc1, roc2, method = "delong")``).
+    ci_low, ci_high : float or numpy.ndarray
         Normal-theory confidence interval of the difference (not clipped).
-    conf_level : float
+    confidence_level : float
         Confidence level.
-    z : float
-        ``difference / se`` (0 when both are 0, e.g. identical markers).
-    p_value : float
+    statistic : float or numpy.ndarray
+        The z statistic ``estimate / se`` (0 when both are 0, e.g. identical markers).
+    p_value : float or numpy.ndarray
         p-value for ``alternative``.
     alternative : str
         ``"two-sided"``, ``"greater"`` (auc1 > auc2) or ``"less"``.
-    correlation : float
-        Correlation of the two AUC estimates.
+    correlation : float or numpy.ndarray
+        Correlation of the two AUC estimates, ``cov / sqrt(var1 var2)`` (NaN if a variance is 0).
     n_positive, n_negative : int
         Numbers of malignant and benign participants.
     """
 
     names: tuple[str, str]
-    auc1: float
-    auc2: float
-    difference: float
-    se: float
-    ci_low: float
-    ci_high: float
-    conf_level: float
-    z: float
-    p_value: float
+    auc1: float | np.ndarray
+    auc2: float | np.ndarray
+    estimate: float | np.ndarray
+    se: float | np.ndarray
+    var1: float | np.ndarray
+    var2: float | np.ndarray
+    cov: float | np.ndarray
+    ci_low: float | np.ndarray
+    ci_high: float | np.ndarray
+    confidence_level: float
+    statistic: float | np.ndarray
+    p_value: float | np.ndarray
     alternative: str
-    correlation: float
+    correlation: float | np.ndarray
     n_positive: int
     n_negative: int
 
     def to_frame(self) -> pd.DataFrame:
-        """One-row tidy table of the comparison."""
-        return pd.DataFrame(
-            [
-                {
-                    "contrast": f"{self.names[0]} - {self.names[1]}",
-                    "auc1": self.auc1,
-                    "auc2": self.auc2,
-                    "estimate": self.difference,
-                    "se": self.se,
-                    "ci_low": self.ci_low,
-                    "ci_high": self.ci_high,
-                    "conf_level": self.conf_level,
-                    "z": self.z,
-                    "p_value": self.p_value,
-                    "alternative": self.alternative,
-                }
-            ]
+        """Tidy table of the comparison: one row, or one row per study of a stack (C order)."""
+        columns = ("auc1", "auc2", "estimate", "se", "var1", "var2", "cov", "ci_low", "ci_high")
+        values = {c: np.ravel(getattr(self, c)) for c in columns}
+        frame = pd.DataFrame(
+            {
+                "contrast": f"{self.names[0]} - {self.names[1]}",
+                **values,
+                "confidence_level": self.confidence_level,
+                "statistic": np.ravel(self.statistic),
+                "p_value": np.ravel(self.p_value),
+                "alternative": self.alternative,
+            }
         )
+        return frame
 
 
 def delong_test(
@@ -666,7 +804,8 @@ def delong_test(
     marker1,
     marker2,
     *,
-    conf_level: float = 0.95,
+    axis: int = -1,
+    confidence_level: float = 0.95,
     alternative: str = "two-sided",
     names: tuple[str, str] = ("marker1", "marker2"),
 ) -> DelongTest:
@@ -674,11 +813,15 @@ def delong_test(
 
     Parameters
     ----------
-    truth : array-like of 0/1 or bool
+    truth : array-like of 0/1 or bool, length n
         Reference standard, 1 = malignant; at least two of each class.
     marker1, marker2 : array-like of float
-        The two markers, same participants in the same order; higher means malignant.
-    conf_level : float, default 0.95
+        The two markers, same participants in the same order; higher means malignant. Either
+        1-D, or stacks of the same shape whose ``axis`` has length n: one test per study of
+        the stack (every other axis indexes studies that share ``truth``), all at once.
+    axis : int, default -1
+        The axis of the markers along which the participants lie.
+    confidence_level : float, default 0.95
         Confidence level of the interval for the difference.
     alternative : {"two-sided", "greater", "less"}, default "two-sided"
         ``"greater"`` tests AUC1 > AUC2.
@@ -688,6 +831,7 @@ def delong_test(
     Returns
     -------
     DelongTest
+        Floats for 1-D markers; for stacks, arrays of the batch shape (as scipy's tests).
 
     Notes
     -----
@@ -697,9 +841,12 @@ def delong_test(
         {\\sqrt{S_{11} + S_{22} - 2 S_{12}}},
 
     referred to the standard normal; the interval is
-    :math:`(\\hat\\theta_1-\\hat\\theta_2) \\pm z_{1-\\alpha/2}\\,SE`. Identical markers give
-    z = 0 and p = 1 (0/0 is taken as 0, as pROC does). Matches pROC's
-    ``roc.test(method = "delong", paired = TRUE)`` with ``direction = "<"``.
+    :math:`(\\hat\\theta_1-\\hat\\theta_2) \\pm z_{1-\\alpha/2}\\,SE`. :math:`S_{11}`,
+    :math:`S_{22}` and :math:`S_{12}` are reported as ``var1``, ``var2`` and ``cov``. Identical
+    markers give z = 0 and p = 1 (0/0 is taken as 0, as pROC does). Matches pROC's
+    ``roc.test(method = "delong", paired = TRUE)`` with ``direction = "<"``. The placements
+    come from :func:`placements` (one sort per marker and study, Sun & Xu 2014), so a stack
+    of thousands of simulated studies costs no Python loop.
 
     References
     ----------
@@ -709,48 +856,62 @@ def delong_test(
     Examples
     --------
     >>> t = delong_test([0, 0, 0, 1, 1, 1], [1, 2, 4, 3, 5, 6], [2, 1, 3, 6, 4, 5])
-    >>> round(t.difference, 4), round(t.z, 3)
+    >>> round(t.estimate, 4), round(t.statistic, 3)
     (-0.1111, -0.707)
+    >>> stack = delong_test([0, 0, 0, 1, 1, 1], [[1, 2, 4, 3, 5, 6], [1, 2, 3, 4, 5, 6]],
+    ...                     [[2, 1, 3, 6, 4, 5], [2, 1, 3, 6, 4, 5]])
+    >>> stack.estimate.round(4).tolist()
+    [-0.1111, 0.0]
     """
-    conf_level = _check_conf_level(conf_level)
+    confidence_level = _check_confidence_level(confidence_level)
     alternative = _check_choice(alternative, "alternative", ALTERNATIVES)
     if len(names) != 2:
         raise ValueError(f"names must hold two labels, got {names!r}")
     y = _prepare_truth(truth, min_per_class=2)
-    x1 = _prepare_marker(marker1, "marker1", y.size)
-    x2 = _prepare_marker(marker2, "marker2", y.size)
-    p = _placements(y, [x1, x2])
-    cov = _covariance(p)
-    d = float(p.auc[0] - p.auc[1])
-    var_d = float(cov[0, 0] + cov[1, 1] - 2 * cov[0, 1])
-    se = float(np.sqrt(max(var_d, 0.0)))
-    if se == 0.0:
-        z = 0.0 if d == 0.0 else float(np.copysign(np.inf, d))
-    else:
-        z = d / se
+    x1, shape1 = _prepare_stack(marker1, "marker1", y.size, axis)
+    x2, shape2 = _prepare_stack(marker2, "marker2", y.size, axis)
+    if shape1 != shape2:
+        raise ValueError(
+            f"marker1 and marker2 must have the same shape, got {np.shape(marker1)} and "
+            f"{np.shape(marker2)}"
+        )
+    p1, p2 = _placements(y, x1, shape1), _placements(y, x2, shape1)
+    var1, var2, cov = p1.variance(), p2.variance(), p1.covariance(p2)
+    d = np.asarray(p1.auc - p2.auc)
+    se = np.sqrt(np.maximum(np.asarray(var1 + var2 - 2 * cov), 0.0))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(se > 0, d / se, np.where(d == 0, 0.0, np.copysign(np.inf, d)))
+        denom = np.sqrt(np.asarray(var1 * var2))
+        correlation = np.where(denom > 0, cov / denom, np.nan)
     if alternative == "two-sided":
-        p_value = float(2 * stats.norm.sf(abs(z)))
+        p_value = 2 * special.ndtr(-np.abs(z))
     elif alternative == "greater":
-        p_value = float(stats.norm.sf(z))
+        p_value = special.ndtr(-z)
     else:
-        p_value = float(stats.norm.cdf(z))
-    low, high = _normal_ci(d, se, conf_level)
-    denom = np.sqrt(cov[0, 0] * cov[1, 1])
+        p_value = special.ndtr(z)
+    low, high = _normal_ci(d, se, confidence_level)
+
+    def out(a):
+        return _scalar_or_array(a, shape1)
+
     return DelongTest(
         names=(str(names[0]), str(names[1])),
-        auc1=float(p.auc[0]),
-        auc2=float(p.auc[1]),
-        difference=d,
-        se=se,
-        ci_low=float(low),
-        ci_high=float(high),
-        conf_level=conf_level,
-        z=float(z),
-        p_value=min(p_value, 1.0),
+        auc1=p1.auc,
+        auc2=p2.auc,
+        estimate=out(d),
+        se=out(se),
+        var1=var1,
+        var2=var2,
+        cov=cov,
+        ci_low=out(low),
+        ci_high=out(high),
+        confidence_level=confidence_level,
+        statistic=out(z),
+        p_value=out(np.minimum(p_value, 1.0)),
         alternative=alternative,
-        correlation=float(cov[0, 1] / denom) if denom > 0 else float("nan"),
-        n_positive=p.n_pos,
-        n_negative=p.n_neg,
+        correlation=out(correlation),
+        n_positive=p1.n_positive,
+        n_negative=p1.n_negative,
     )
 
 
@@ -891,7 +1052,7 @@ def roc_curve(truth, marker, *, convention: str = "observed") -> RocCurve:
         tp=_readonly(tp),
         fp=_readonly(fp),
         convention=convention,
-        auc=float(_placements(y, [x]).auc[0]),
+        auc=float(_auc_2d(y, x[None, :])[0]),
         n_positive=n_pos,
         n_negative=n_neg,
     )
@@ -999,23 +1160,152 @@ def youden_cutoff(
     """
     ties = _check_choice(ties, "ties", TIE_RULES)
     curve = roc_curve(truth, marker, convention=convention)
+    best = youden_optimum(truth, marker, ties=ties)
     m, n = curve.n_positive, curve.n_negative
-    score = curve.tp * n + (n - curve.fp) * m  # = m n (J + 1), exact
-    best = np.flatnonzero(score == score.max())
-    pick = best[0] if ties == "lowest" else best[-1]
+    # the optimum's position on the curve: the number of distinct values below the cutoff
+    pick = int(np.searchsorted(np.unique(np.asarray(marker, dtype=float)), best.cutoff))
+    score = curve.tp * n + (n - curve.fp) * m  # = m n (J + 1), exact: every tied threshold
+    tied = np.flatnonzero(score == score[pick])
     return YoudenCutoff(
         cutoff=float(curve.thresholds[pick]),
-        sensitivity=float(curve.sensitivity[pick]),
-        specificity=float(curve.specificity[pick]),
-        youden_index=float(curve.sensitivity[pick] + curve.specificity[pick] - 1.0),
+        sensitivity=best.sensitivity,
+        specificity=best.specificity,
+        youden_index=best.youden_index,
         convention=curve.convention,
         ties=ties,
-        tied_cutoffs=_readonly(curve.thresholds[best]),
-        tied_sensitivity=_readonly(curve.sensitivity[best]),
-        tied_specificity=_readonly(curve.specificity[best]),
+        tied_cutoffs=_readonly(curve.thresholds[tied]),
+        tied_sensitivity=_readonly(curve.sensitivity[tied]),
+        tied_specificity=_readonly(curve.specificity[tied]),
         n_positive=m,
         n_negative=n,
     )
+
+
+@dataclass(frozen=True, eq=False)
+class YoudenOptimum:
+    """The Youden-optimal cutoff of a marker, or of each marker or weighted sample of a stack.
+
+    Floats for one marker; arrays of the stack's batch shape otherwise.
+
+    Attributes
+    ----------
+    cutoff : float or numpy.ndarray
+        An observed marker value (or ``+inf``: nobody positive); test-positive when
+        ``marker >= cutoff``.
+    sensitivity, specificity : float or numpy.ndarray
+        Of each cutoff, in the sample it was chosen on (its apparent performance).
+    youden_index : float or numpy.ndarray
+        ``sensitivity + specificity - 1``.
+    """
+
+    cutoff: float | np.ndarray
+    sensitivity: float | np.ndarray
+    specificity: float | np.ndarray
+    youden_index: float | np.ndarray
+
+
+def youden_optimum(
+    truth, marker, *, weights=None, ties: str = "lowest", axis: int = -1
+) -> YoudenOptimum:
+    """Youden-optimal observed cutoff of a marker, of a stack of markers, or of weighted samples.
+
+    The kernel of :func:`youden_cutoff` (which adds the curve's naming conventions and every
+    tied threshold), and of simulations and resampling, which call it on stacks.
+
+    Parameters
+    ----------
+    truth : array-like of 0/1 or bool, length n
+        Reference standard shared by every row, 1 = malignant.
+    marker : array-like of float
+        One marker (n,), or a stack whose ``axis`` has length n; higher means malignant.
+    weights : array-like of int, optional
+        Frequency weights along ``axis`` (bootstrap counts, or 0/1 for a training fold),
+        broadcast against the stack; a participant with weight 0 is absent from that sample,
+        and so is its value as a candidate cutoff. Every sample needs both classes.
+    ties : {"lowest", "highest"}, default "lowest"
+        Which of several thresholds attaining the maximal J is chosen.
+    axis : int, default -1
+        The axis along which the participants lie.
+
+    Returns
+    -------
+    YoudenOptimum
+
+    Notes
+    -----
+    The candidate thresholds are the marker values present in the sample (then
+    :math:`+\\infty`), the rule is ``marker >= threshold``, and
+    :math:`J \\propto TP\\cdot N_- + TN\\cdot N_+` is compared in exact integers (weighted
+    counts), so each row equals :func:`youden_cutoff` with ``convention="observed"`` on the
+    sample its weights describe. One sort per marker row (a single marker is sorted once for
+    every row of weights) and cumulative sums give every threshold: O(R n log n), no Python
+    loop.
+
+    References
+    ----------
+    Youden WJ. Index for rating diagnostic tests. Cancer 1950;3:32-35.
+
+    Examples
+    --------
+    >>> res = youden_optimum([0, 0, 0, 1, 1, 1], [1.0, 2.0, 4.0, 3.0, 5.0, 6.0],
+    ...                      weights=[[1, 1, 1, 1, 1, 1], [1, 1, 0, 2, 1, 1]])
+    >>> res.cutoff.tolist(), res.specificity.tolist()
+    ([3.0, 3.0], [0.6666666666666666, 1.0])
+    >>> youden_optimum([0, 0, 0, 1, 1, 1], [1.0, 2.0, 4.0, 3.0, 5.0, 6.0], ties="highest").cutoff
+    5.0
+    """
+    ties = _check_choice(ties, "ties", TIE_RULES)
+    y = _prepare_truth(truth)
+    x, shape = _prepare_stack(marker, "marker", y.size, axis)
+    x, w, shape = _with_weights(y, x, shape, weights, axis)
+    cutoff, sens, spec = _youden_2d(y, x, w, ties)
+    return YoudenOptimum(
+        cutoff=_scalar_or_array(cutoff, shape),
+        sensitivity=_scalar_or_array(sens, shape),
+        specificity=_scalar_or_array(spec, shape),
+        youden_index=_scalar_or_array(sens + spec - 1.0, shape),
+    )
+
+
+def _youden_2d(y: np.ndarray, x: np.ndarray, w: np.ndarray | None, ties: str):
+    """Cutoff, sensitivity and specificity per row of ``x`` (R, n), weights ``w`` or None."""
+    order = np.argsort(x, axis=-1)
+    xs = np.take_along_axis(x, order, axis=-1)
+    case = y[order]
+    n = x.shape[1]
+    r = x.shape[0] if w is None else w.shape[0]
+    new_run = np.empty(xs.shape, dtype=bool)
+    new_run[:, 0] = True
+    np.not_equal(xs[:, 1:], xs[:, :-1], out=new_run[:, 1:])
+    below_case = np.zeros((r, n + 1), dtype=np.int64)  # malignant strictly below a position
+    below_all = np.zeros((r, n + 1), dtype=np.int64)
+    if w is None:
+        np.cumsum(case, axis=-1, out=below_case[:, 1:])
+        below_all[:] = np.arange(n + 1)
+        candidate = new_run  # a threshold is a run's first (lowest) position
+    else:
+        ws = np.take_along_axis(w, order, -1) if order.shape[0] == r else w[:, order[0]]
+        np.cumsum(ws * case, axis=-1, out=below_case[:, 1:])
+        np.cumsum(ws, axis=-1, out=below_all[:, 1:])
+        # the first participant of its run present in the sample (nobody before it in the run)
+        index = np.arange(n)
+        start = np.broadcast_to(np.maximum.accumulate(np.where(new_run, index, 0), -1), (r, n))
+        candidate = (ws > 0) & (below_all[:, :-1] == np.take_along_axis(below_all, start, -1))
+    n_pos = below_case[:, -1]
+    n_neg = below_all[:, -1] - n_pos
+    # position n is +inf: nobody positive
+    tp = n_pos[:, None] - below_case
+    tn = below_all - below_case
+    score = tp * n_neg[:, None] + tn * n_pos[:, None]  # = N+ N- (J + 1), exact integers
+    score[:, :-1] = np.where(candidate, score[:, :-1], -1)
+    if ties == "lowest":
+        pick = np.argmax(score, axis=-1)  # first maximum = lowest threshold
+    else:
+        pick = n - np.argmax(score[:, ::-1], axis=-1)
+    rows = np.arange(r)
+    x_rows = rows if xs.shape[0] == r else np.zeros(r, dtype=np.intp)
+    cutoff = np.where(pick < n, xs[x_rows, np.minimum(pick, n - 1)], np.inf)
+    return cutoff, tp[rows, pick] / n_pos, tn[rows, pick] / n_neg
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1221,7 +1511,7 @@ def partial_auc(
         raise ValueError(f"n_boot must be a non-negative integer, got {n_boot!r}")
     if n_boot == 1:
         raise ValueError("n_boot must be 0 (no interval) or at least 2, got 1")
-    confidence_level = _check_conf_level(confidence_level)
+    confidence_level = _check_confidence_level(confidence_level)
     curve = roc_curve(truth, marker)
     raw = _partial_area(curve.sensitivity, curve.specificity, focus, low, high)
     standardized, min_area, max_area = _standardize(raw, low, high)
@@ -1380,7 +1670,7 @@ class ChanceTest:
     ----------
     auc : float
         The AUC (ties count one half).
-    u_statistic : float
+    statistic : float
         Mann-Whitney U of the malignant values, ``auc * n_positive * n_negative``.
     p_value : float
         Two-sided p-value (normal approximation with tie and continuity corrections).
@@ -1391,7 +1681,7 @@ class ChanceTest:
     """
 
     auc: float
-    u_statistic: float
+    statistic: float
     p_value: float
     method: str
     n_positive: int
@@ -1429,7 +1719,7 @@ def auc_chance_test(truth, marker) -> ChanceTest:
     Examples
     --------
     >>> res = auc_chance_test([0, 0, 0, 1, 1, 1], [1.0, 2.0, 4.0, 3.0, 5.0, 6.0])
-    >>> round(res.auc, 4), res.u_statistic
+    >>> round(res.auc, 4), res.statistic
     (0.8889, 8.0)
     """
     y = _prepare_truth(truth)
@@ -1439,7 +1729,7 @@ def auc_chance_test(truth, marker) -> ChanceTest:
     m, n = cases.size, controls.size
     return ChanceTest(
         auc=float(res.statistic) / (m * n),
-        u_statistic=float(res.statistic),
+        statistic=float(res.statistic),
         p_value=float(res.pvalue),
         method="mann-whitney",
         n_positive=m,
@@ -1467,7 +1757,7 @@ def _strata_levels(strata, n: int) -> tuple[np.ndarray, list]:
     return values, levels
 
 
-def stratified_auc(truth, markers, strata, *, conf_level: float = 0.95) -> pd.DataFrame:
+def stratified_auc(truth, markers, strata, *, confidence_level: float = 0.95) -> pd.DataFrame:
     """AUC with DeLong CI of one or more markers within each stratum (subgroup).
 
     Parameters
@@ -1479,14 +1769,14 @@ def stratified_auc(truth, markers, strata, *, conf_level: float = 0.95) -> pd.Da
     strata : array-like
         The stratum of each participant (e.g. a breast-density group). The strata are
         reported in the order of a categorical's categories, otherwise sorted.
-    conf_level : float, default 0.95
+    confidence_level : float, default 0.95
         Confidence level.
 
     Returns
     -------
     pandas.DataFrame
         One row per stratum and marker: stratum, marker, n_positive, n_negative, estimate,
-        se, ci_low, ci_high (clipped to [0, 1]), conf_level.
+        se, ci_low, ci_high (clipped to [0, 1]), confidence_level.
 
     Notes
     -----
@@ -1505,7 +1795,7 @@ def stratified_auc(truth, markers, strata, *, conf_level: float = 0.95) -> pd.Da
     >>> res[["stratum", "estimate"]].to_dict("list")
     {'stratum': ['a', 'b'], 'estimate': [1.0, 0.75]}
     """
-    conf_level = _check_conf_level(conf_level)
+    confidence_level = _check_confidence_level(confidence_level)
     y = as_binary_truth(truth, "truth").astype(bool)
     names, values = _named_markers(markers)
     arrays = [
@@ -1526,7 +1816,7 @@ def stratified_auc(truth, markers, strata, *, conf_level: float = 0.95) -> pd.Da
             )
         except ValueError as error:
             raise ValueError(f"stratum {level!r}: {error}") from None
-        frame = cov.to_frame(conf_level=conf_level)
+        frame = cov.to_frame(confidence_level=confidence_level)
         frame.insert(0, "stratum", level)
         frame.insert(2, "n_positive", cov.n_positive)
         frame.insert(3, "n_negative", cov.n_negative)
@@ -1540,7 +1830,7 @@ def stratified_delong_test(
     marker2,
     strata,
     *,
-    conf_level: float = 0.95,
+    confidence_level: float = 0.95,
     names: tuple[str, str] = ("marker1", "marker2"),
 ) -> pd.DataFrame:
     """The paired DeLong test of two markers within each stratum.
@@ -1553,7 +1843,7 @@ def stratified_delong_test(
         The two markers on the same participants; higher means malignant.
     strata : array-like
         The stratum of each participant (order as in :func:`stratified_auc`).
-    conf_level : float, default 0.95
+    confidence_level : float, default 0.95
         Confidence level of the interval for the difference.
     names : tuple of two str
         Labels of the markers.
@@ -1591,7 +1881,9 @@ def stratified_delong_test(
     for level in levels:
         keep = labels == level
         try:
-            res = delong_test(y[keep], x1[keep], x2[keep], conf_level=conf_level, names=names)
+            res = delong_test(
+                y[keep], x1[keep], x2[keep], confidence_level=confidence_level, names=names
+            )
         except ValueError as error:
             raise ValueError(f"stratum {level!r}: {error}") from None
         frame = res.to_frame()
@@ -1605,71 +1897,107 @@ def stratified_delong_test(
 # ---------------------------------------------------------------------------------------------
 # many studies at once (simulation)
 # ---------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class BatchPlacements:
-    """AUCs and DeLong placement values of many markers that share one reference standard.
+@dataclass(frozen=True, eq=False)
+class Placements:
+    """AUCs and DeLong placement values of a marker, or of a stack of markers sharing a truth.
 
     Attributes
     ----------
-    auc : numpy.ndarray, shape (R,)
-        AUC of each row (ties count one half).
-    case : numpy.ndarray, shape (R, m)
-        Placement of each malignant participant: the share of benign values below it, ties
-        counting one half.
-    control : numpy.ndarray, shape (R, n)
+    auc : float or numpy.ndarray
+        AUC (ties count one half): a float for one marker, else an array of the batch shape.
+    case : numpy.ndarray, shape batch + (m,)
+        Placement of each malignant participant (in the order of ``truth``): the share of
+        benign values below it, ties counting one half.
+    control : numpy.ndarray, shape batch + (n,)
         Placement of each benign participant: the share of malignant values above it, ties
         counting one half.
+    n_positive, n_negative : int
+        Numbers of malignant (m) and benign (n) participants.
     """
 
-    auc: np.ndarray
+    auc: float | np.ndarray
     case: np.ndarray
     control: np.ndarray
+    n_positive: int
+    n_negative: int
 
-    def se(self) -> np.ndarray:
-        """DeLong standard error of each row's AUC, shape (R,)."""
-        m, n = self.case.shape[1], self.control.shape[1]
-        variance = self.case.var(axis=1, ddof=1) / m + self.control.var(axis=1, ddof=1) / n
-        return np.sqrt(variance)
+    def covariance(self, other: Placements | None = None):
+        """DeLong covariance of this AUC with ``other``'s, marker by marker (the variance if
+        ``other`` is None): :math:`S_{10}/m + S_{01}/n` from the placements' sample covariances.
+
+        ``other`` must be the placements of another marker on the same participants (same
+        shapes). A float for one marker, else an array of the batch shape.
+        """
+        other = self if other is None else other
+        if other.case.shape != self.case.shape or other.control.shape != self.control.shape:
+            raise ValueError(
+                "placements of different shapes: the two markers must share the participants "
+                "and the stack's shape"
+            )
+        value = (
+            _cross_covariance(self.case, other.case) / self.n_positive
+            + _cross_covariance(self.control, other.control) / self.n_negative
+        )
+        return float(value) if np.ndim(value) == 0 else value
+
+    def variance(self):
+        """DeLong variance of the AUC (of each marker of a stack)."""
+        return self.covariance()
+
+    def se(self):
+        """DeLong standard error of the AUC (of each marker of a stack)."""
+        return np.sqrt(self.variance())
 
 
-def placements_batch(truth, markers) -> BatchPlacements:
-    """AUCs and DeLong placements of every row of ``markers``, without a Python loop.
+def _placements(y: np.ndarray, x: np.ndarray, shape: tuple[int, ...]) -> Placements:
+    """:class:`Placements` of checked inputs: ``x`` ``(R, n)`` with batch ``shape``."""
+    auc_, case, control = _placements_2d(y, x)
+    return Placements(
+        auc=_scalar_or_array(auc_, shape),
+        case=case.reshape(*shape, case.shape[-1]),
+        control=control.reshape(*shape, control.shape[-1]),
+        n_positive=int(case.shape[-1]),
+        n_negative=int(control.shape[-1]),
+    )
 
-    The vectorised core of simulations (sample size, replicate studies): one row is one marker
-    or one simulated study, all rows sharing ``truth``. The placements are those of
-    :func:`auc_delong` (DeLong et al. 1988), computed from midranks along each row, so each
-    row costs O(n log n).
+
+def placements(truth, marker, *, axis: int = -1) -> Placements:
+    """AUC and DeLong placement values of a marker, or of every marker of a stack at once.
+
+    The kernel that :func:`auc_delong`, :func:`delong_covariance` and :func:`delong_test`
+    compute from, and that simulations (sample size, replicate studies) call on stacks of
+    thousands of studies: the placements are those of DeLong et al. (1988), read off one sort
+    of the pooled values per marker (Sun & Xu 2014), so each marker costs O(n log n) and a
+    stack needs no Python loop.
 
     Parameters
     ----------
-    truth : array-like of 0/1, shape (n,)
-        Reference standard shared by every row, 1 = malignant; both classes present.
-    markers : array-like of float, shape (R, n)
-        One marker per row; higher values mean malignant.
+    truth : array-like of 0/1 or bool, length n
+        Reference standard shared by every marker, 1 = malignant; both classes present.
+    marker : array-like of float
+        One marker (n,), or a stack whose ``axis`` has length n; higher values mean malignant.
+    axis : int, default -1
+        The axis of ``marker`` along which the participants lie.
 
     Returns
     -------
-    BatchPlacements
+    Placements
+        Its :meth:`Placements.variance` is DeLong's variance of the AUC, and
+        :meth:`Placements.covariance` the covariance of two markers' AUCs.
 
     References
     ----------
     DeLong ER, DeLong DM, Clarke-Pearson DL. Biometrics 1988;44:837-845.
+    Sun X, Xu W. IEEE Signal Processing Letters 2014;21:1389-1393.
 
     Examples
     --------
-    >>> batch = placements_batch([0, 0, 1, 1], [[0.1, 0.4, 0.35, 0.8], [1, 2, 3, 4]])
-    >>> batch.auc.tolist()
-    [0.75, 1.0]
+    >>> p = placements([0, 0, 1, 1], [[0.1, 0.4, 0.35, 0.8], [1, 2, 3, 4]])
+    >>> p.auc.tolist(), p.case.shape
+    ([0.75, 1.0], (2, 2))
+    >>> placements([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]).auc
+    0.75
     """
     y = _prepare_truth(truth)
-    x = np.asarray(markers, dtype=float)
-    if x.ndim != 2 or x.shape[1] != y.size:
-        raise ValueError(f"markers must have shape (R, {y.size}) to match truth, got {x.shape}")
-    if not np.isfinite(x).all():
-        raise ValueError("markers hold NaN or infinite values")
-    is_case = y == 1
-    m, n = int(is_case.sum()), int((~is_case).sum())
-    pooled = stats.rankdata(x, axis=1)
-    case = (pooled[:, is_case] - stats.rankdata(x[:, is_case], axis=1)) / n
-    control = 1.0 - (pooled[:, ~is_case] - stats.rankdata(x[:, ~is_case], axis=1)) / m
-    return BatchPlacements(auc=case.mean(axis=1), case=case, control=control)
+    x, shape = _prepare_stack(marker, "marker", y.size, axis)
+    return _placements(y, x, shape)
