@@ -162,7 +162,7 @@ def main(argv=None) -> int:
         t_r = z_r = None
         if use_r:
             t_r, z_r, proc_version = run_proc(y, m1, m2, 1 if n >= 10**6 else args.repeat, rscript)
-        rows.append((n, res.z, t_ours, t_floor, t_quad, z_quad, t_r, z_r))
+        rows.append((n, res.statistic, t_ours, t_floor, t_quad, z_quad, t_r, z_r))
 
     def fmt(v, spec=".4f"):
         return "-" if v is None else format(v, spec)
