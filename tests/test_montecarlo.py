@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import special, stats
+from scipy import stats
 
 from microcalc.stats import logistic, roc
 from microcalc.study import cohort, montecarlo
@@ -134,16 +134,6 @@ def test_columns_and_types(vectorised):
     assert vectorised["replicate"].dtype == np.int64
 
 
-def test_youden_matches_library_on_ties():
-    rng = np.random.default_rng(4)
-    x = rng.integers(0, 8, size=(30, 40)).astype(float)  # many ties
-    y = np.repeat([1, 0], 20)
-    x[:, :20] += 1.5
-    got = montecarlo._youden_observed_lowest(x, y)
-    expected = [roc.youden_cutoff(y, row, convention="observed", ties="lowest").cutoff for row in x]
-    np.testing.assert_array_equal(got, expected)
-
-
 def test_hosmer_lemeshow_matches_library_with_ties():
     rng = np.random.default_rng(8)
     p = np.round(rng.uniform(0.02, 0.98, size=(15, 120)), 1)  # coinciding cut points
@@ -151,18 +141,6 @@ def test_hosmer_lemeshow_matches_library_with_ties():
     got = montecarlo._hosmer_lemeshow_p(y, p)
     for row, value in zip(p, got, strict=True):
         assert value == pytest.approx(logistic.hosmer_lemeshow(y, row).p_value, rel=1e-10)
-
-
-def test_paired_delong_matches_library():
-    rng = np.random.default_rng(2)
-    y = np.repeat([1, 0], [25, 35])
-    x1 = rng.normal(size=(5, 60)) + y
-    x2 = np.round(x1 + rng.normal(scale=0.8, size=(5, 60)), 1)
-    _, _, z, p = montecarlo._delong_paired(x1, x2, y)
-    for i in range(5):
-        test = roc.delong_test(y, x1[i], x2[i])
-        assert z[i] == pytest.approx(test.z, rel=1e-10)
-        assert p[i] == pytest.approx(test.p_value, rel=1e-10)
 
 
 def test_batch_logistic_flags_separation():
@@ -275,19 +253,3 @@ def test_replicate_summary_and_share():
     assert res.ci_low < 0.3 < res.ci_high
     with pytest.raises(TypeError, match="boolean"):
         montecarlo.share_test([0.1, 0.2])
-
-
-def test_binormal_power_behaves():
-    same = montecarlo.binormal_delong_power(0.95, 0.95, 0.8, n_sim=1000, seed=3)
-    assert same.share < 0.09  # the test's size
-    apart = montecarlo.binormal_delong_power(0.97, 0.9, 0.8, n_sim=500, seed=3)
-    assert apart.share > 0.9
-    # higher correlation between the markers -> more power for the same AUCs
-    low = montecarlo.binormal_delong_power(0.97, 0.95, 0.3, n_sim=1000, seed=4)
-    high = montecarlo.binormal_delong_power(0.97, 0.95, 0.9, n_sim=1000, seed=4)
-    assert high.share > low.share
-    with pytest.raises(ValueError, match="auc1"):
-        montecarlo.binormal_delong_power(1.2, 0.9, 0.5)
-    # the AUC of the shifted normal marker is as asked
-    shift = np.sqrt(2) * stats.norm.ppf(0.9)
-    assert special.ndtr(shift / np.sqrt(2)) == pytest.approx(0.9)

@@ -37,28 +37,6 @@ def _samples(counts: np.ndarray) -> list[np.ndarray]:
 
 
 # --------------------------------------------------------------------------- vectorised pieces
-@pytest.mark.parametrize("stratified", [True, False])
-def test_youden_cutoffs_equal_library_on_materialised_samples(stratified):
-    t = _table(1)
-    y, x = t.malignant.to_numpy(), t.elasticity_kpa.to_numpy()
-    counts = optimism._bootstrap_counts(y.astype(bool), 60, np.random.default_rng(2), stratified)
-    batch = optimism.youden_cutoffs(y, x, counts)
-    for b, idx in enumerate(_samples(counts)):
-        ref = roc.youden_cutoff(y[idx], x[idx], convention="observed")
-        assert batch.cutoff[b] == ref.cutoff
-        assert batch.sensitivity[b] == pytest.approx(ref.sensitivity, abs=1e-15)
-        assert batch.specificity[b] == pytest.approx(ref.specificity, abs=1e-15)
-        assert batch.youden_index[b] == pytest.approx(ref.youden_index, abs=1e-12)
-
-
-def test_youden_cutoffs_with_zero_one_weights_is_the_subset():
-    t = _table(3)
-    y, x = t.malignant.to_numpy(), t.elasticity_kpa.to_numpy()
-    keep = np.random.default_rng(0).random(y.size) < 0.7
-    batch = optimism.youden_cutoffs(y, x, keep.astype(int))
-    assert batch.cutoff[0] == roc.youden_cutoff(y[keep], x[keep]).cutoff
-
-
 def test_logistic_coefficients_equal_fit_logistic():
     t = _table(4, ties=False)
     y = t.malignant.to_numpy()
@@ -82,26 +60,6 @@ def test_logistic_coefficients_flag_separation():
     assert not batch.converged[0]
     assert batch.coefficients[0, 1] > 0  # the separating direction still ranks correctly
     assert roc.auc(y, batch.linear_predictor(design)[0]) == 1.0
-
-
-def test_weighted_auc_equals_library_auc_with_ties_and_zero_weights():
-    t = _table(6)
-    y = t.malignant.to_numpy()
-    rng = np.random.default_rng(7)
-    scores = np.round(rng.normal(y, 1.0, size=(30, y.size)), 1)  # ties within and across
-    weights = rng.integers(0, 3, size=scores.shape)
-    weights[:, 0] = 1  # keep both classes present
-    weights[:, -1] = 1
-    got = optimism.weighted_auc(y, scores, weights)
-    for b in range(scores.shape[0]):
-        idx = np.repeat(np.arange(y.size), weights[b])
-        assert got[b] == pytest.approx(roc.auc(y[idx], scores[b, idx]), abs=1e-14)
-
-
-def test_weighted_auc_broadcasts_one_score_row():
-    y = [0, 0, 1, 1]
-    got = optimism.weighted_auc(y, [0.1, 0.4, 0.35, 0.8], [[1, 1, 1, 1], [1, 0, 1, 1]])
-    assert got.tolist() == [0.75, 1.0]
 
 
 # --------------------------------------------------------------------------- .632+
@@ -333,10 +291,6 @@ def test_bootstrap_input_errors(kwargs, error, match):
 def test_cross_validation_input_errors():
     with pytest.raises(ValueError, match="n_folds must be at most 40"):
         optimism.repeated_cross_validation(_table(0), n_folds=41)
-    with pytest.raises(ValueError, match="weights must have shape"):
-        optimism.youden_cutoffs([0, 1, 0, 1], [1.0, 2.0, 3.0, 4.0], [[1, 1, 1]])
-    with pytest.raises(ValueError, match="one class only"):
-        optimism.youden_cutoffs([0, 1, 0, 1], [1.0, 2.0, 3.0, 4.0], [[1, 0, 1, 0]])
 
 
 def test_committed_cohort():

@@ -344,7 +344,14 @@ def test_delong_covariance_k_markers_agree_with_pairs():
     single = roc.auc_delong(y, m3)
     assert single.variance == pytest.approx(cov.covariance[2, 2], rel=1e-12)
     frame = cov.to_frame()
-    assert list(frame.columns) == ["marker", "estimate", "se", "ci_low", "ci_high", "confidence_level"]
+    assert list(frame.columns) == [
+        "marker",
+        "estimate",
+        "se",
+        "ci_low",
+        "ci_high",
+        "confidence_level",
+    ]
     assert frame["marker"].tolist() == ["a", "b", "c"]
 
 
@@ -424,7 +431,17 @@ def test_results_are_frozen_and_tidy():
     t = roc.delong_test(y, m1, m2, names=("elasticity", "strain ratio"))
     frame = t.to_frame()
     assert frame.loc[0, "contrast"] == "elasticity - strain ratio"
-    assert {"estimate", "se", "ci_low", "ci_high", "statistic", "p_value", "var1", "var2", "cov"} <= set(frame.columns)
+    assert {
+        "estimate",
+        "se",
+        "ci_low",
+        "ci_high",
+        "statistic",
+        "p_value",
+        "var1",
+        "var2",
+        "cov",
+    } <= set(frame.columns)
     curve = roc.roc_curve(y, m1)
     assert {"threshold", "sensitivity", "specificity", "fpr", "tp", "fp", "tn", "fn"} <= set(
         curve.to_frame().columns

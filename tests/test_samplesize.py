@@ -17,18 +17,21 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy import special, stats
 
 from microcalc.stats.samplesize import (
     AucCiSampleSize,
     AucSampleSize,
     BinormalSampler,
     BudererSampleSize,
+    ShareEstimate,
     SimulatedPower,
     _delong_batch,
     auc_ci_sample_size,
     auc_power,
     auc_sample_size,
     auc_variance,
+    binormal_delong_power,
     buderer_sample_size,
     power_curve,
     sample_size_candidates,
@@ -196,7 +199,7 @@ def test_ci_width_sample_size():
         )
         exact = 2 * 1.959963984540054 * math.sqrt(var)
         assert exact == pytest.approx(0.1, rel=1e-9)
-        smaller = auc_ci_sample_size(0.85, width=0.1, method=method, alpha=0.1)
+        smaller = auc_ci_sample_size(0.85, width=0.1, method=method, confidence_level=0.9)
         assert smaller.n_cases < r.n_cases
 
 
@@ -247,7 +250,7 @@ def test_buderer_properties(se, sp, prev, d):
 # The reconstruction table
 # ---------------------------------------------------------------------------------------------
 def test_candidates_table_shape_and_proc_row():
-    t = sample_size_candidates(target=138)
+    t = sample_size_candidates(0.85, target=138)
     assert len(t) == 2 * 3 * 2 * 3 * 2
     for column in ("n_cases", "n_controls", "achieved_power", "matches_target", "abs_difference"):
         assert column in t.columns
@@ -269,7 +272,7 @@ def test_candidates_table_shape_and_proc_row():
 
 def test_no_candidate_gives_138_per_group():
     """Pins the reconstruction: no 1:1 (or other) design gives 138 in both groups."""
-    t = sample_size_candidates(target=138)
+    t = sample_size_candidates(0.85, target=138)
     assert not t["matches_target"].any()
     equal = t[t["ratio"] == 1.0].sort_values("abs_difference")
     best = equal.iloc[0]
@@ -285,7 +288,7 @@ def test_no_candidate_gives_138_per_group():
 
 
 def test_candidates_without_target():
-    t = sample_size_candidates(null_aucs=[0.7], methods=["hanley_mcneil"], ratios=[1.0])
+    t = sample_size_candidates(0.85, null_aucs=[0.7], methods=["hanley_mcneil"], ratios=[1.0])
     assert len(t) == 4 and "matches_target" not in t.columns
 
 
@@ -402,12 +405,12 @@ def test_all_public_results_are_frozen():
     r = auc_sample_size(0.85)
     with pytest.raises(AttributeError):
         r.n_cases = 1  # type: ignore[misc]
-    for cls in (AucSampleSize, AucCiSampleSize, BudererSampleSize, SimulatedPower):
+    for cls in (AucSampleSize, AucCiSampleSize, BudererSampleSize, SimulatedPower, ShareEstimate):
         assert cls.__dataclass_params__.frozen
 
 
 def test_candidate_grid_is_complete():
-    t = sample_size_candidates()
+    t = sample_size_candidates(0.85)
     combos = set(
         itertools.product(
             ["hanley_mcneil", "obuchowski"],
@@ -461,3 +464,27 @@ def test_power_curve_errors():
         power_curve([0.8], [0])
     with pytest.raises(ValueError, match="no difference"):
         power_curve([0.5], [10], null_auc=0.5)
+
+
+# ---------------------------------------------------------------------------------------------
+# Simulated power of the paired DeLong test
+# ---------------------------------------------------------------------------------------------
+def test_binormal_delong_power_behaves():
+    design = {"n_cases": 150, "n_controls": 150}
+    same = binormal_delong_power(0.95, 0.95, 0.8, n_sim=1000, seed=3, **design)
+    assert isinstance(same, ShareEstimate)
+    assert same.share < 0.09  # the test's size
+    apart = binormal_delong_power(0.97, 0.9, 0.8, n_sim=500, seed=3, **design)
+    assert apart.share > 0.9
+    assert apart.ci_low < apart.share <= apart.ci_high and apart.n == 500
+    # higher correlation between the markers -> more power for the same AUCs
+    low = binormal_delong_power(0.97, 0.95, 0.3, n_sim=1000, seed=4, **design)
+    high = binormal_delong_power(0.97, 0.95, 0.9, n_sim=1000, seed=4, **design)
+    assert high.share > low.share
+    with pytest.raises(ValueError, match="auc1"):
+        binormal_delong_power(1.2, 0.9, 0.5, **design)
+    with pytest.raises(ValueError, match="n_cases"):
+        binormal_delong_power(0.9, 0.8, 0.5, n_cases=1, n_controls=10)
+    # the AUC of the shifted normal marker is as asked
+    shift = np.sqrt(2) * stats.norm.ppf(0.9)
+    assert special.ndtr(shift / np.sqrt(2)) == pytest.approx(0.9)

@@ -23,10 +23,11 @@ estimates of the optimism of the whole procedure are offered, all from seeded
 
 Every replicate is a *weighted* copy of the original rows (a bootstrap sample is the count of
 each row; a training fold is a 0/1 weight), so the cutoffs, the logistic fits and the AUCs of
-hundreds of replicates are computed at once by array operations. The vectorised helpers
-:func:`youden_cutoffs`, :func:`logistic_coefficients` and :func:`weighted_auc` are tested to
-equal :func:`microcalc.stats.roc.youden_cutoff`, :func:`microcalc.stats.logistic.fit_logistic` and
-:func:`microcalc.stats.roc.auc` on the materialised samples.
+hundreds of replicates are computed at once by array operations: the Youden cutoffs and the
+AUCs by the weighted stack kernels of :mod:`microcalc.stats.roc`
+(:func:`~microcalc.stats.roc.youden_optimum` and :func:`~microcalc.stats.roc.auc` with
+``weights``), the logistic fits by :func:`logistic_coefficients`, which is tested to equal
+:func:`microcalc.stats.logistic.fit_logistic` on the materialised samples.
 
 References
 ----------
@@ -62,7 +63,6 @@ __all__ = [
     "MEASURE_LABELS",
     "BootstrapOptimism",
     "CrossValidation",
-    "CutoffBatch",
     "CutoffValidation",
     "LogisticBatch",
     "Plus632",
@@ -71,8 +71,6 @@ __all__ = [
     "logistic_coefficients",
     "repeated_cross_validation",
     "validate_cutoff",
-    "weighted_auc",
-    "youden_cutoffs",
 ]
 
 #: The measures of the procedure, in the order of every table.
@@ -117,12 +115,6 @@ def _check_weights(weights, n: int) -> np.ndarray:
     return w
 
 
-def _prepare_arrays(truth, marker) -> tuple[np.ndarray, np.ndarray]:
-    y = roc._prepare_truth(truth)
-    x = roc._prepare_marker(marker, "marker", y.size)
-    return y, x
-
-
 def _check_classes(y: np.ndarray, w: np.ndarray, what: str) -> tuple[np.ndarray, np.ndarray]:
     pos = (w * y).sum(axis=1)
     neg = (w * ~y).sum(axis=1)
@@ -136,97 +128,6 @@ def _check_classes(y: np.ndarray, w: np.ndarray, what: str) -> tuple[np.ndarray,
 
 
 # --------------------------------------------------------------------------- vectorised pieces
-@dataclass(frozen=True, eq=False)
-class CutoffBatch:
-    """Youden cutoffs of many weighted samples of one marker.
-
-    Attributes
-    ----------
-    cutoff : numpy.ndarray
-        One cutoff per sample (test-positive when ``marker >= cutoff``).
-    sensitivity, specificity : numpy.ndarray
-        Of each cutoff, in the sample it was chosen on (its apparent performance).
-    """
-
-    cutoff: np.ndarray
-    sensitivity: np.ndarray
-    specificity: np.ndarray
-
-    @property
-    def youden_index(self) -> np.ndarray:
-        """Youden's J of each cutoff in its own sample."""
-        return self.sensitivity + self.specificity - 1.0
-
-
-def youden_cutoffs(truth, marker, weights) -> CutoffBatch:
-    """Youden-optimal cutoffs of many weighted samples at once.
-
-    Parameters
-    ----------
-    truth : array-like of 0/1 or bool, length n
-        Reference standard, 1 = malignant.
-    marker : array-like of float, length n
-        The marker; higher values mean malignant.
-    weights : array-like of int, shape (R, n) or (n,)
-        How often each participant occurs in each sample: bootstrap counts, or 0/1 for a
-        training fold.
-
-    Returns
-    -------
-    CutoffBatch
-
-    Notes
-    -----
-    Each row gives exactly the result of :func:`microcalc.stats.roc.youden_cutoff` with
-    ``convention="observed"`` and ``ties="lowest"`` on the sample that the row's counts
-    describe: the candidate thresholds are the marker values *present* in the sample (then
-    :math:`+\\infty`), the rule is ``marker >= threshold``, and
-    :math:`J \\propto TP\\cdot N_- + TN\\cdot N_+` is compared in exact integers. One sort of the
-    marker and cumulative sums of the counts give every threshold of every sample, O(R n).
-
-    References
-    ----------
-    Youden WJ. Index for rating diagnostic tests. Cancer 1950;3:32-35.
-
-    Examples
-    --------
-    >>> res = youden_cutoffs([0, 0, 0, 1, 1, 1], [1.0, 2.0, 4.0, 3.0, 5.0, 6.0],
-    ...                      [[1, 1, 1, 1, 1, 1], [1, 1, 0, 2, 1, 1]])
-    >>> res.cutoff.tolist(), res.specificity.tolist()
-    ([3.0, 3.0], [0.6666666666666666, 1.0])
-    """
-    y, x = _prepare_arrays(truth, marker)
-    w = _check_weights(weights, y.size)
-    n_pos, n_neg = _check_classes(y, w, "sample")
-    order = np.argsort(x, kind="stable")
-    xs, ys = x[order], y[order]
-    ws = w[:, order]
-    starts = np.flatnonzero(np.concatenate([[True], xs[1:] != xs[:-1]]))
-    ends = np.append(starts[1:], xs.size)
-    values = np.append(xs[starts], np.inf)
-    zero = np.zeros((w.shape[0], 1), dtype=np.int64)
-    cum_pos = np.concatenate([zero, np.cumsum(ws * ys, axis=1)], axis=1)
-    cum_neg = np.concatenate([zero, np.cumsum(ws * ~ys, axis=1)], axis=1)
-    tp = np.concatenate([n_pos[:, None] - cum_pos[:, starts], zero], axis=1)
-    tn = np.concatenate([cum_neg[:, starts], n_neg[:, None]], axis=1)
-    present = np.concatenate(
-        [
-            (cum_pos[:, ends] + cum_neg[:, ends] - cum_pos[:, starts] - cum_neg[:, starts]) > 0,
-            np.ones_like(zero, dtype=bool),
-        ],
-        axis=1,
-    )
-    score = tp * n_neg[:, None] + tn * n_pos[:, None]
-    score[~present] = -1
-    pick = np.argmax(score, axis=1)  # first maximum = lowest tied threshold
-    rows = np.arange(w.shape[0])
-    return CutoffBatch(
-        cutoff=values[pick],
-        sensitivity=tp[rows, pick] / n_pos,
-        specificity=tn[rows, pick] / n_neg,
-    )
-
-
 @dataclass(frozen=True, eq=False)
 class LogisticBatch:
     """Maximum-likelihood logistic coefficients of many weighted samples.
@@ -332,76 +233,6 @@ def logistic_coefficients(
     slopes = beta[:, 1:] / scale
     intercept = beta[:, 0] - slopes @ centre
     return LogisticBatch(coefficients=np.column_stack([intercept, slopes]), converged=biggest < tol)
-
-
-def weighted_auc(truth, scores, weights=None) -> np.ndarray:
-    """AUC of many score vectors, each on its own weighted sample, at once.
-
-    Parameters
-    ----------
-    truth : array-like of 0/1 or bool, length n
-        Reference standard, 1 = malignant.
-    scores : array-like, shape (R, n) or (n,)
-        One row of scores per sample (higher = malignant).
-    weights : array-like of int, shape (R, n) or (n,), optional
-        Count of each participant in each sample (0 leaves it out); default all ones.
-
-    Returns
-    -------
-    numpy.ndarray, shape (R,)
-
-    Notes
-    -----
-    :math:`\\sum_{i:y_i=1}\\sum_{j:y_j=0} w_i w_j\\psi(s_i, s_j) / (W_+ W_-)` with
-    :math:`\\psi = 1, \\tfrac12, 0` for a higher, tied, lower malignant score: the
-    Mann-Whitney AUC of the sample in which participant i occurs :math:`w_i` times, i.e.
-    :func:`microcalc.stats.roc.auc` of the materialised sample. One sort per row; ties are
-    handled by locating each run of equal scores.
-
-    References
-    ----------
-    Hanley JA, McNeil BJ. Radiology 1982;143:29-36.
-
-    Examples
-    --------
-    >>> weighted_auc([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]).tolist()
-    [0.75]
-    >>> weighted_auc([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8], [1, 0, 1, 1]).tolist()
-    [1.0]
-    """
-    y = roc._prepare_truth(truth)
-    s = np.atleast_2d(np.asarray(scores, dtype=float))
-    if s.shape[1] != y.size:
-        raise ValueError(f"scores must have {y.size} columns to match truth, got {s.shape}")
-    if not np.all(np.isfinite(s)):
-        raise ValueError("scores hold non-finite values")
-    w = np.ones((1, y.size), dtype=np.int64) if weights is None else _check_weights(weights, y.size)
-    rows = max(s.shape[0], w.shape[0])
-    if {s.shape[0], w.shape[0]} - {1, rows}:
-        raise ValueError(
-            f"scores have {s.shape[0]} rows and weights {w.shape[0]}; give one row of either "
-            "or the same number of rows"
-        )
-    s = np.broadcast_to(s, (rows, y.size))
-    w = np.broadcast_to(w, (rows, y.size))
-    n_pos, n_neg = _check_classes(y, w, "sample")
-    order = np.argsort(s, axis=1, kind="stable")
-    ss = np.take_along_axis(s, order, axis=1)
-    ws = np.take_along_axis(w, order, axis=1).astype(float)
-    ys = y[order]
-    wp = ws * ys
-    wn = ws * ~ys
-    cum_neg = np.cumsum(wn, axis=1)
-    index = np.broadcast_to(np.arange(y.size), ss.shape)
-    new_run = np.ones(ss.shape, dtype=bool)
-    new_run[:, 1:] = ss[:, 1:] != ss[:, :-1]
-    last_of_run = np.ones(ss.shape, dtype=bool)
-    last_of_run[:, :-1] = new_run[:, 1:]
-    start = np.maximum.accumulate(np.where(new_run, index, 0), axis=1)
-    end = np.minimum.accumulate(np.where(last_of_run, index, y.size - 1)[:, ::-1], axis=1)[:, ::-1]
-    below = np.take_along_axis(cum_neg - wn, start, axis=1)
-    through = np.take_along_axis(cum_neg, end, axis=1)
-    return (wp * (below + through)).sum(axis=1) / (2.0 * n_pos * n_neg)
 
 
 # --------------------------------------------------------------------------- .632+
@@ -551,13 +382,13 @@ def _prepare(lesions, marker: str, predictors, outcome: str) -> _Data:
 
 @dataclass(frozen=True, eq=False)
 class _Fitted:
-    cutoffs: CutoffBatch
+    cutoffs: roc.YoudenOptimum
     model: LogisticBatch
     scores: np.ndarray  # (R, n) linear predictor of every participant
 
 
 def _run_procedure(data: _Data, weights: np.ndarray) -> _Fitted:
-    cutoffs = youden_cutoffs(data.y, data.x, weights)
+    cutoffs = roc.youden_optimum(data.y, data.x, weights=weights)
     model = logistic_coefficients(data.design, data.y, weights)
     return _Fitted(cutoffs, model, model.linear_predictor(data.design))
 
@@ -575,8 +406,8 @@ def _judge(data: _Data, fitted: _Fitted, weights: np.ndarray) -> dict[str, np.nd
         "sensitivity": sens,
         "specificity": spec,
         "youden_index": sens + spec - 1.0,
-        "auc_combined": weighted_auc(data.y, fitted.scores, w),
-        "auc_marker": weighted_auc(data.y, data.x, w),
+        "auc_combined": roc.auc(data.y, fitted.scores, weights=w),
+        "auc_marker": roc.auc(data.y, data.x, weights=w),
         "tp": tp,
         "tn": tn,
         "n_pos": n_pos,
@@ -707,12 +538,12 @@ class BootstrapOptimism:
         """The Youden cutoff chosen in each bootstrap replicate."""
         return self.replicates["cutoff"].to_numpy()
 
-    def cutoff_summary(self, *, conf_level: float = 0.95, reference=None) -> pd.DataFrame:
+    def cutoff_summary(self, *, confidence_level: float = 0.95, reference=None) -> pd.DataFrame:
         """The bootstrap distribution of the cutoff in one row.
 
         Parameters
         ----------
-        conf_level : float, default 0.95
+        confidence_level : float, default 0.95
             Coverage of the percentile interval.
         reference : float, optional
             A cutoff to locate in the distribution (e.g. a published one): adds the share of
@@ -722,21 +553,21 @@ class BootstrapOptimism:
         -------
         pandas.DataFrame
             ``apparent``, ``mean``, ``sd``, ``median``, ``ci_low``, ``ci_high`` (percentile
-            interval), ``conf_level``, ``share_at_apparent`` (replicates that chose exactly
+            interval), ``confidence_level``, ``share_at_apparent`` (replicates that chose exactly
             the sample's cutoff), ``n_distinct``, ``n_boot``, and, with ``reference``,
             ``reference`` and ``share_at_or_below_reference``.
         """
-        conf_level = roc._check_conf_level(conf_level)
+        confidence_level = roc._check_confidence_level(confidence_level)
         c = self.cutoffs
-        alpha = (1 - conf_level) / 2
+        tail = (1 - confidence_level) / 2
         row = {
             "apparent": self.apparent_cutoff,
             "mean": float(c.mean()),
             "sd": float(c.std(ddof=1)),
             "median": float(np.median(c)),
-            "ci_low": float(np.quantile(c, alpha)),
-            "ci_high": float(np.quantile(c, 1 - alpha)),
-            "conf_level": conf_level,
+            "ci_low": float(np.quantile(c, tail)),
+            "ci_high": float(np.quantile(c, 1 - tail)),
+            "confidence_level": confidence_level,
             "share_at_apparent": float(np.mean(c == self.apparent_cutoff)),
             "n_distinct": int(np.unique(c).size),
             "n_boot": self.n_boot,

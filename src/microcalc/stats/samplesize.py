@@ -10,6 +10,8 @@
   beta 0.10 -> n per group" under every reasonable reading of it.
 * :func:`simulated_auc_power`: the power a design actually has, from simulated studies drawn by
   any sampler (the book passes one built from the cohort model), tested with DeLong's SE.
+* :func:`binormal_delong_power`: the simulated power of the paired DeLong test comparing two
+  correlated markers.
 
 Conventions
 -----------
@@ -38,11 +40,13 @@ __all__ = [
     "AucSampleSize",
     "BinormalSampler",
     "BudererSampleSize",
+    "ShareEstimate",
     "SimulatedPower",
     "auc_ci_sample_size",
     "auc_power",
     "auc_sample_size",
     "auc_variance",
+    "binormal_delong_power",
     "power_curve",
     "buderer_sample_size",
     "sample_size_candidates",
@@ -551,7 +555,7 @@ class AucCiSampleSize:
     ----------
     method, constants : str
         Variance formula.
-    auc, width, alpha, ratio : float
+    auc, width, confidence_level, ratio : float
         The inputs; ``width`` is the full width of the two-sided interval.
     n_cases_exact, n_controls_exact : float
         Real-valued solution.
@@ -565,7 +569,7 @@ class AucCiSampleSize:
     constants: str
     auc: float
     width: float
-    alpha: float
+    confidence_level: float
     ratio: float
     n_cases_exact: float
     n_controls_exact: float
@@ -579,7 +583,7 @@ def auc_ci_sample_size(
     auc: float,
     *,
     width: float,
-    alpha: float = 0.05,
+    confidence_level: float = 0.95,
     ratio: float = 1.0,
     method: str = "hanley_mcneil",
     constants: str = "published",
@@ -591,9 +595,9 @@ def auc_ci_sample_size(
     auc : float
         The expected AUC.
     width : float
-        Full width of the two-sided ``1 - alpha`` interval (``0.10`` for +/- 0.05).
-    alpha : float, default 0.05
-        One minus the confidence level.
+        Full width of the two-sided interval (``0.10`` for +/- 0.05).
+    confidence_level : float, default 0.95
+        Confidence level of the interval.
     ratio : float, default 1.0
         ``n_controls / n_cases``.
     method, constants
@@ -605,7 +609,8 @@ def auc_ci_sample_size(
 
     Notes
     -----
-    The smallest :math:`n` with :math:`2 z_{1-\\alpha/2}\\,\\mathrm{SE}(n) \\le W`; closed form
+    The smallest :math:`n` with :math:`2 z_{1-\\alpha/2}\\,\\mathrm{SE}(n) \\le W`, where
+    :math:`1 - \\alpha` is the confidence level; closed form
     :math:`n = (2 z_{1-\\alpha/2})^2 V / W^2` for Obuchowski's variance, numerical for Hanley &
     McNeil's.
 
@@ -623,11 +628,11 @@ def auc_ci_sample_size(
     width = _number(width, "width")
     if not 0 < width < 1:
         raise ValueError(f"width must lie strictly between 0 and 1, got {width!r}")
-    alpha = _open_unit(alpha, "alpha")
+    confidence_level = _open_unit(confidence_level, "confidence_level")
     ratio = _positive(ratio, "ratio")
     _choice(method, "method", METHODS)
     _choice(constants, "constants", CONSTANTS)
-    z = float(stats.norm.ppf(1 - alpha / 2))
+    z = float(stats.norm.ppf(0.5 + confidence_level / 2))
     if method == "obuchowski":
         n_exact = (2 * z) ** 2 * _obuchowski_v(auc, ratio, constants) / width**2
     else:
@@ -644,7 +649,7 @@ def auc_ci_sample_size(
         constants=constants,
         auc=auc,
         width=width,
-        alpha=alpha,
+        confidence_level=confidence_level,
         ratio=ratio,
         n_cases_exact=float(n_exact),
         n_controls_exact=float(ratio * n_exact),
@@ -664,7 +669,7 @@ class BudererSampleSize:
 
     Attributes
     ----------
-    sensitivity, specificity, prevalence, precision, alpha : float
+    sensitivity, specificity, prevalence, precision, confidence_level : float
         The inputs; ``precision`` is the half-width of the CI.
     n_cases_exact, n_controls_exact : float
         ``z^2 Se (1 - Se) / d^2`` and ``z^2 Sp (1 - Sp) / d^2``.
@@ -680,7 +685,7 @@ class BudererSampleSize:
     specificity: float
     prevalence: float
     precision: float
-    alpha: float
+    confidence_level: float
     n_cases_exact: float
     n_controls_exact: float
     n_cases: int
@@ -696,7 +701,7 @@ def buderer_sample_size(
     specificity: float,
     prevalence: float,
     precision: float,
-    alpha: float = 0.05,
+    confidence_level: float = 0.95,
 ) -> BudererSampleSize:
     """Participants needed to estimate sensitivity and specificity within +/- ``precision``.
 
@@ -707,9 +712,9 @@ def buderer_sample_size(
     prevalence : float
         Share of recruited participants with the condition (0.5 in a 1:1 case-control design).
     precision : float
-        Half-width ``d`` of the two-sided ``1 - alpha`` Wald interval.
-    alpha : float, default 0.05
-        One minus the confidence level.
+        Half-width ``d`` of the two-sided Wald interval.
+    confidence_level : float, default 0.95
+        Confidence level of the interval.
 
     Returns
     -------
@@ -722,7 +727,8 @@ def buderer_sample_size(
               n_{controls} = \\frac{z^2\\,Sp(1-Sp)}{d^2},\\quad
               N_{Sp} = \\frac{n_{controls}}{1-P},
 
-    with :math:`z = z_{1-\\alpha/2}`; each is rounded up, and :math:`N = \\max(N_{Se}, N_{Sp})`.
+    with :math:`z = z_{1-\\alpha/2}` for confidence level :math:`1 - \\alpha`; each is rounded
+    up, and :math:`N = \\max(N_{Se}, N_{Sp})`.
 
     References
     ----------
@@ -739,8 +745,8 @@ def buderer_sample_size(
     sp = _open_unit(specificity, "specificity")
     prev = _open_unit(prevalence, "prevalence")
     d = _open_unit(precision, "precision")
-    alpha = _open_unit(alpha, "alpha")
-    z = float(stats.norm.ppf(1 - alpha / 2))
+    confidence_level = _open_unit(confidence_level, "confidence_level")
+    z = float(stats.norm.ppf(0.5 + confidence_level / 2))
     n1 = z**2 * se * (1 - se) / d**2
     n0 = z**2 * sp * (1 - sp) / d**2
     total_se = _ceil(n1 / prev)
@@ -750,7 +756,7 @@ def buderer_sample_size(
         specificity=sp,
         prevalence=prev,
         precision=d,
-        alpha=alpha,
+        confidence_level=confidence_level,
         n_cases_exact=float(n1),
         n_controls_exact=float(n0),
         n_cases=_ceil(n1),
@@ -765,7 +771,7 @@ def buderer_sample_size(
 # Reconstructing a published sample size
 # ---------------------------------------------------------------------------------------------
 def sample_size_candidates(
-    auc: float = 0.85,
+    auc: float,
     *,
     alpha: float = 0.05,
     power: float = 0.90,
@@ -785,7 +791,7 @@ def sample_size_candidates(
 
     Parameters
     ----------
-    auc : float, default 0.85
+    auc : float
         The expected AUC.
     alpha : float, default 0.05
         Type I error.
@@ -820,7 +826,7 @@ def sample_size_candidates(
 
     Examples
     --------
-    >>> t = sample_size_candidates(null_aucs=[0.75], alternatives=["two-sided"],
+    >>> t = sample_size_candidates(0.85, null_aucs=[0.75], alternatives=["two-sided"],
     ...                            methods=["obuchowski"], ratios=[1.0], null_variances=["null"])
     >>> int(t.loc[0, "n_cases"])
     126
@@ -943,9 +949,9 @@ class SimulatedPower:
 
 
 def _delong_batch(cases: np.ndarray, controls: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """AUC and DeLong SE of each row (one simulated study per row): :func:`roc.placements_batch`."""
+    """AUC and DeLong SE of each row (one simulated study per row): :func:`roc.placements`."""
     truth = np.r_[np.ones(cases.shape[1]), np.zeros(controls.shape[1])]
-    batch = roc.placements_batch(truth, np.concatenate([cases, controls], axis=1))
+    batch = roc.placements(truth, np.concatenate([cases, controls], axis=1))
     return batch.auc, batch.se()
 
 
@@ -1068,4 +1074,117 @@ def simulated_auc_power(
         mean_auc=float(auc_values.mean()),
         sd_auc=float(auc_values.std(ddof=1)) if n_sim > 1 else float("nan"),
         mean_se=float(se_values.mean()),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Simulated power of the paired DeLong test
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ShareEstimate:
+    """A share of simulated (or replicate) studies with its Monte Carlo standard error.
+
+    Attributes
+    ----------
+    share : float
+        Proportion of studies where the event happened (e.g. the test rejected).
+    se : float
+        Monte Carlo standard error, ``sqrt(share (1 - share) / n)``.
+    ci_low, ci_high : float
+        Wilson 95% interval of the share (Monte Carlo uncertainty only).
+    count, n : int
+    """
+
+    share: float
+    se: float
+    ci_low: float
+    ci_high: float
+    count: int
+    n: int
+
+
+def binormal_delong_power(
+    auc1: float,
+    auc2: float,
+    correlation: float,
+    *,
+    n_cases: int,
+    n_controls: int,
+    alpha: float = 0.05,
+    n_sim: int = 2000,
+    seed: int | np.random.Generator | np.random.SeedSequence | None = 0,
+) -> ShareEstimate:
+    """Simulated power of the paired DeLong test for two given AUCs (binormal model).
+
+    Both markers are normal with unit variance in each group; marker j is shifted by
+    ``sqrt(2) * Phi^-1(auc_j)`` in the cases, so that its AUC is ``auc_j``, and the two
+    markers have correlation ``correlation`` within each group. The paired DeLong test
+    (two-sided, :func:`microcalc.stats.roc.delong_test` on the stack of studies) is run on each
+    of ``n_sim`` simulated studies, all at once.
+
+    Parameters
+    ----------
+    auc1, auc2 : float
+        AUCs of the two markers, in (0.5, 1).
+    correlation : float
+        Within-group correlation of the two markers, in (-1, 1).
+    n_cases, n_controls : int
+        Design, at least 2 per group.
+    alpha : float, default 0.05
+        Significance level of the test.
+    n_sim : int, default 2000
+        Number of simulated studies.
+    seed : int, Generator or SeedSequence, default 0
+        Source of randomness (``numpy.random.default_rng(seed)``); same seed, same result.
+
+    Returns
+    -------
+    ShareEstimate
+        Share of simulated studies with p < alpha, with its Monte Carlo standard error and
+        Wilson 95% interval.
+
+    Notes
+    -----
+    A model of two *fixed* markers. A combined score that is a logistic model fitted on the
+    same participants has an optimistic AUC; this ignores that, so it shows how the power
+    depends on the AUCs and their correlation rather than reproducing a given study.
+
+    References
+    ----------
+    DeLong ER, DeLong DM, Clarke-Pearson DL. Biometrics 1988;44:837-845.
+    Obuchowski NA (1998). Stat Methods Med Res 7:371-392.
+
+    Examples
+    --------
+    >>> res = binormal_delong_power(0.95, 0.95, 0.8, n_cases=150, n_controls=150, n_sim=400,
+    ...                             seed=1)
+    >>> res.share < 0.15
+    True
+    """
+    for name, value in (("auc1", auc1), ("auc2", auc2)):
+        if not (isinstance(value, (int, float)) and 0.5 < value < 1):
+            raise ValueError(f"{name} must lie in (0.5, 1), got {value!r}")
+    if not (isinstance(correlation, (int, float)) and -1 < correlation < 1):
+        raise ValueError(f"correlation must lie in (-1, 1), got {correlation!r}")
+    for name, value in (("n_cases", n_cases), ("n_controls", n_controls), ("n_sim", n_sim)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 2:
+            raise ValueError(f"{name} must be an integer of at least 2, got {value!r}")
+    alpha = _open_unit(alpha, "alpha")
+    rng = np.random.default_rng(seed)
+    n = n_cases + n_controls
+    y = np.repeat([1, 0], [n_cases, n_controls])
+    shift = math.sqrt(2) * stats.norm.ppf([auc1, auc2])
+    a = rng.standard_normal((n_sim, n))
+    b = correlation * a + math.sqrt(1 - correlation**2) * rng.standard_normal((n_sim, n))
+    test = roc.delong_test(y, a + shift[0] * y, b + shift[1] * y)
+    k = int(np.sum(test.p_value < alpha))
+    share = k / n_sim
+    ci_low, ci_high = proportion_confint(k, n_sim, alpha=0.05, method="wilson")
+    return ShareEstimate(
+        share=share,
+        se=math.sqrt(share * (1 - share) / n_sim),
+        ci_low=float(ci_low),
+        ci_high=float(ci_high),
+        count=k,
+        n=int(n_sim),
     )

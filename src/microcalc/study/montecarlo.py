@@ -24,10 +24,12 @@ Three parts:
   within Monte Carlo error. Histology, BI-RADS, Emax, the readers' measurements and the
   reference-standard split are not drawn: no headline number uses them.
 * **Vectorised analyses** (:func:`analyse_replicates`): replicates are stacked into
-  ``(R, n)`` arrays and analysed together: mid-ranks along axis 1 for the AUCs, DeLong
-  placements and Spearman correlations; a batched Newton-Raphson logistic fit; the Youden
-  cutoff from one sort with cumulative counts; Hosmer-Lemeshow groups from per-row quantile cut
-  points; kappa from ``bincount``.
+  ``(R, n)`` arrays and analysed together: the AUCs, the paired DeLong test and the Youden
+  cutoff by the stack kernels of :mod:`microcalc.stats.roc` (:func:`~microcalc.stats.roc.auc`,
+  :func:`~microcalc.stats.roc.delong_test`, :func:`~microcalc.stats.roc.youden_optimum`, one
+  sort per row); mid-ranks along axis 1 for the Spearman correlations; a batched
+  Newton-Raphson logistic fit; Hosmer-Lemeshow groups from per-row quantile cut points; kappa
+  from ``bincount``.
 * **A reference path** (:func:`analyse_replicates_reference`) that loops over the same arrays
   with the project's library calls (:func:`microcalc.stats.logistic.fit_logistic`,
   :func:`microcalc.stats.roc.auc_delong`, :func:`microcalc.stats.roc.delong_test`,
@@ -71,6 +73,7 @@ from scipy import special, stats
 
 from microcalc import safeio
 from microcalc.stats import roc
+from microcalc.stats.samplesize import ShareEstimate
 from microcalc.study import cohort
 
 __all__ = [
@@ -83,10 +86,8 @@ __all__ = [
     "BatchLogisticFit",
     "Replicates",
     "ReplicateModel",
-    "ShareEstimate",
     "analyse_replicates",
     "analyse_replicates_reference",
-    "binormal_delong_power",
     "draw_replicates",
     "fit_logistic_batch",
     "read_results",
@@ -531,68 +532,12 @@ def _ranks(x: np.ndarray) -> np.ndarray:
     return stats.rankdata(x, axis=-1, method="average")
 
 
-def _auc_and_placements(x: np.ndarray, y: np.ndarray):
-    """AUCs ``(R,)`` and DeLong placements of cases ``(R, m)`` and controls ``(R, n0)``."""
-    batch = roc.placements_batch(y, x)
-    return batch.auc, batch.case, batch.control
-
-
-def _auc(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    m = int(y.sum())
-    n0 = y.size - m
-    ranks = _ranks(x)
-    return (ranks[:, y == 1].sum(axis=1) - m * (m + 1) / 2) / (m * n0)
-
-
-def _delong_paired(x1: np.ndarray, x2: np.ndarray, y: np.ndarray):
-    """Paired DeLong z and two-sided p of AUC(x1) - AUC(x2), per row."""
-    auc1, c1, d1 = _auc_and_placements(x1, y)
-    auc2, c2, d2 = _auc_and_placements(x2, y)
-
-    def cov_terms(a, b):
-        a = a - a.mean(axis=1, keepdims=True)
-        b = b - b.mean(axis=1, keepdims=True)
-        k = a.shape[1] - 1
-        return (a * a).sum(1) / k, (b * b).sum(1) / k, (a * b).sum(1) / k
-
-    s11, s22, s12 = cov_terms(c1, c2)
-    t11, t22, t12 = cov_terms(d1, d2)
-    m, n0 = c1.shape[1], d1.shape[1]
-    var = (s11 + s22 - 2 * s12) / m + (t11 + t22 - 2 * t12) / n0
-    se = np.sqrt(np.maximum(var, 0.0))
-    d = auc1 - auc2
-    with np.errstate(divide="ignore", invalid="ignore"):
-        z = np.where(se > 0, d / se, np.where(d == 0, 0.0, np.copysign(np.inf, d)))
-    p = np.minimum(2 * special.ndtr(-np.abs(z)), 1.0)
-    return auc1, auc2, z, p
-
-
 def _spearman(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     ra = _ranks(a)
     rb = _ranks(b)
     ra -= ra.mean(axis=1, keepdims=True)
     rb -= rb.mean(axis=1, keepdims=True)
     return (ra * rb).sum(1) / np.sqrt((ra * ra).sum(1) * (rb * rb).sum(1))
-
-
-def _youden_observed_lowest(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Youden cutoff per row: observed values, positive if >= t, lowest cutoff on ties."""
-    m = int(y.sum())
-    n0 = y.size - m
-    order = np.argsort(x, axis=1, kind="stable")
-    xs = np.take_along_axis(x, order, axis=1)
-    case = y[order]
-    # cases and controls strictly below sorted position k
-    below_case = np.cumsum(case, axis=1) - case
-    below_all = np.arange(y.size)[None, :]
-    tp = m - below_case
-    tn = below_all - below_case
-    score = tp * n0 + tn * m  # = m n0 (J + 1), exact integers
-    new_run = np.ones_like(xs, dtype=bool)
-    new_run[:, 1:] = xs[:, 1:] != xs[:, :-1]
-    score = np.where(new_run, score, -1)  # a threshold is a run's first (lowest) position
-    best = np.argmax(score, axis=1)  # first maximum = lowest cutoff
-    return xs[np.arange(x.shape[0]), best]
 
 
 def _kappa(a: np.ndarray, b: np.ndarray, k: int = 5) -> np.ndarray:
@@ -853,7 +798,8 @@ def analyse_replicates(reps: Replicates) -> pd.DataFrame:
     multi = fit_logistic_batch(_predictor_stack(reps, MULTIVARIABLE), y)
     two = fit_logistic_batch(_predictor_stack(reps, TWO_MARKER), y)
     combined = np.where(two.converged[:, None], two.fitted, 0.0)
-    auc_c, auc_e, z, p = _delong_paired(combined, e, y)
+    delong = roc.delong_test(y, combined, e)
+    auc_c, auc_e, z, p = delong.auc1, delong.auc2, delong.statistic, delong.p_value
     auc_c = np.where(two.converged, auc_c, np.nan)
     z = np.where(two.converged, z, np.nan)
     p = np.where(two.converged, p, np.nan)
@@ -867,11 +813,11 @@ def analyse_replicates(reps: Replicates) -> pd.DataFrame:
     out = {
         "replicate": reps.index.astype(np.int64),
         "auc_elasticity": auc_e,
-        "auc_strain_ratio": _auc(reps.strain_ratio, y),
+        "auc_strain_ratio": roc.auc(y, reps.strain_ratio),
         "auc_combined": auc_c,
         "delong_z": z,
         "delong_p": p,
-        "youden_cutoff_kpa": _youden_observed_lowest(e, y),
+        "youden_cutoff_kpa": roc.youden_optimum(y, e).cutoff,
         "sensitivity_62": sens,
         "specificity_62": spec,
         "accuracy_62": acc,
@@ -928,7 +874,7 @@ def analyse_replicates_reference(reps: Replicates) -> pd.DataFrame:
             combined = fits["two"].fitted
             test = roc.delong_test(y, combined, e, names=("combined", "elasticity"))
             out["auc_combined"] = roc.auc_delong(y, combined).estimate
-            out["delong_z"], out["delong_p"] = test.z, test.p_value
+            out["delong_z"], out["delong_p"] = test.statistic, test.p_value
             try:
                 out["hl_p"] = logistic.hosmer_lemeshow(y, combined, groups=10).p_value
             except ValueError:
@@ -1129,31 +1075,10 @@ def replicate_summary(
     return pd.DataFrame(rows, index=pd.Index(columns, name="quantity"))
 
 
-@dataclass(frozen=True)
-class ShareEstimate:
-    """A share of replicate studies with its Monte Carlo standard error.
-
-    Attributes
-    ----------
-    share : float
-        Proportion of replicates where the event happened.
-    se : float
-        Monte Carlo standard error, ``sqrt(share (1 - share) / n)``.
-    ci_low, ci_high : float
-        Wilson 95% interval of the share (Monte Carlo uncertainty only).
-    count, n : int
-    """
-
-    share: float
-    se: float
-    ci_low: float
-    ci_high: float
-    count: int
-    n: int
-
-
 def share_test(event) -> ShareEstimate:
     """Share of replicates where ``event`` is True, with its Monte Carlo error.
+
+    Returns a :class:`microcalc.stats.samplesize.ShareEstimate`.
 
     Used for the power of a test (``results.delong_p < 0.05``) or how often a cutoff lands near
     a value (``(results.youden_cutoff_kpa - 62).abs() <= 5``). Missing values (NaN) are
@@ -1184,79 +1109,6 @@ def share_test(event) -> ShareEstimate:
         count=count,
         n=n,
     )
-
-
-def binormal_delong_power(
-    auc1: float,
-    auc2: float,
-    correlation: float,
-    *,
-    n_cases: int = 150,
-    n_controls: int = 150,
-    alpha: float = 0.05,
-    n_sim: int = 2000,
-    seed: int = 0,
-) -> ShareEstimate:
-    """Simulated power of the paired DeLong test for two given AUCs (binormal model).
-
-    Both markers are normal with unit variance in each group; marker j is shifted by
-    ``sqrt(2) * Phi^-1(auc_j)`` in the cases, so that its AUC is ``auc_j``, and the two
-    markers have correlation ``correlation`` within each group. The paired DeLong test
-    (two-sided) is run on each of ``n_sim`` simulated studies, all at once.
-
-    Parameters
-    ----------
-    auc1, auc2 : float
-        AUCs of the two markers, in (0.5, 1).
-    correlation : float
-        Within-group correlation of the two markers, in (-1, 1).
-    n_cases, n_controls : int, default 150
-    alpha : float, default 0.05
-    n_sim : int, default 2000
-    seed : int, default 0
-
-    Returns
-    -------
-    ShareEstimate
-        Share of simulated studies with p < alpha.
-
-    Notes
-    -----
-    A model of two *fixed* markers. The paper's combined score is a logistic model fitted on
-    the same women, whose AUC is optimistic; this function ignores that, so it shows how the
-    power depends on the AUCs and their correlation rather than reproducing the study.
-
-    References
-    ----------
-    DeLong ER, DeLong DM, Clarke-Pearson DL. Biometrics 1988;44:837-845.
-    Obuchowski NA. Radiology 1998 (sample size for ROC studies).
-
-    Examples
-    --------
-    >>> res = binormal_delong_power(0.95, 0.95, 0.8, n_sim=400, seed=1)
-    >>> res.share < 0.15
-    True
-    """
-    for name, value in (("auc1", auc1), ("auc2", auc2)):
-        if not (isinstance(value, (int, float)) and 0.5 < value < 1):
-            raise ValueError(f"{name} must lie in (0.5, 1), got {value!r}")
-    if not (isinstance(correlation, (int, float)) and -1 < correlation < 1):
-        raise ValueError(f"correlation must lie in (-1, 1), got {correlation!r}")
-    for name, value in (("n_cases", n_cases), ("n_controls", n_controls), ("n_sim", n_sim)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 2:
-            raise ValueError(f"{name} must be an integer of at least 2, got {value!r}")
-    if not 0 < alpha < 1:
-        raise ValueError(f"alpha must lie in (0, 1), got {alpha!r}")
-    rng = np.random.default_rng(seed)
-    n = n_cases + n_controls
-    y = np.repeat([1, 0], [n_cases, n_controls])
-    shift = math.sqrt(2) * stats.norm.ppf([auc1, auc2])
-    a = rng.standard_normal((n_sim, n))
-    b = correlation * a + math.sqrt(1 - correlation**2) * rng.standard_normal((n_sim, n))
-    x1 = a + shift[0] * y
-    x2 = b + shift[1] * y
-    _, _, _, p = _delong_paired(x1, x2, y)
-    return share_test(p < alpha)
 
 
 # ======================================================================================
