@@ -54,10 +54,12 @@ def test_fixtures_present_with_versions():
 
 
 @pytest.mark.parametrize("name", TABLES)
-@pytest.mark.parametrize(("key", "method", "conf_level"), VARIANTS)
-def test_matches_epir_epi_tests(name, key, method, conf_level):
+@pytest.mark.parametrize(("key", "method", "confidence_level"), VARIANTS)
+def test_matches_epir_epi_tests(name, key, method, confidence_level):
     fx = load(name)
-    res = accuracy.accuracy_from_table(**counts(fx), method=method, conf_level=conf_level)
+    res = accuracy.accuracy_from_table(
+        **counts(fx), method=method, confidence_level=confidence_level
+    )
     for stat, measure in EPIR.items():
         ours = getattr(res, measure)
         ref = fx[key][stat]
@@ -138,7 +140,7 @@ def test_to_frame_and_table():
         "numerator",
         "denominator",
         "ci_method",
-        "conf_level",
+        "confidence_level",
     ]
     sens = frame.set_index("measure").loc["sensitivity"]
     assert (sens["numerator"], sens["denominator"]) == (131, 150)
@@ -259,7 +261,11 @@ def test_implied_accuracy():
         ({"tp": 0, "fp": 1, "fn": 0, "tn": 1}, ValueError, "tp \\+ fn is 0"),
         ({"tp": 1, "fp": 0, "fn": 1, "tn": 0}, ValueError, "fp \\+ tn is 0"),
         ({"tp": 1, "fp": 1, "fn": 1, "tn": 1, "method": "agresti"}, ValueError, "method"),
-        ({"tp": 1, "fp": 1, "fn": 1, "tn": 1, "conf_level": 95}, ValueError, "conf_level"),
+        (
+            {"tp": 1, "fp": 1, "fn": 1, "tn": 1, "confidence_level": 95},
+            ValueError,
+            "confidence_level",
+        ),
     ],
 )
 def test_bad_counts(kwargs, exc, pattern):

@@ -687,7 +687,7 @@ def analyze(
     settings = {
         "cutoff_kpa": float(cutoff),
         "positive_rule": "marker >= cutoff (higher = malignant)",
-        "conf_level": 0.95,
+        "confidence_level": 0.95,
         "min_per_class": min_per_class,
         "profile_likelihood_max_rows": PROFILE_MAX_ROWS,
     }

@@ -90,12 +90,18 @@ MEASURES = (
 # ---------------------------------------------------------------------------------------------
 # checks
 # ---------------------------------------------------------------------------------------------
-def _check_conf_level(conf_level) -> float:
-    if isinstance(conf_level, bool) or not isinstance(conf_level, (int, float, np.floating)):
-        raise TypeError(f"conf_level must be a number between 0 and 1, got {conf_level!r}")
-    if not 0.0 < float(conf_level) < 1.0:
-        raise ValueError(f"conf_level must lie strictly between 0 and 1, got {conf_level!r}")
-    return float(conf_level)
+def _check_confidence_level(confidence_level) -> float:
+    if isinstance(confidence_level, bool) or not isinstance(
+        confidence_level, (int, float, np.floating)
+    ):
+        raise TypeError(
+            f"confidence_level must be a number between 0 and 1, got {confidence_level!r}"
+        )
+    if not 0.0 < float(confidence_level) < 1.0:
+        raise ValueError(
+            f"confidence_level must lie strictly between 0 and 1, got {confidence_level!r}"
+        )
+    return float(confidence_level)
 
 
 def _check_method(method) -> str:
@@ -171,16 +177,20 @@ class Estimate:
     ci_method: str
 
 
-def _proportion(measure: str, count: int, nobs: int, conf_level: float, method: str) -> Estimate:
+def _proportion(
+    measure: str, count: int, nobs: int, confidence_level: float, method: str
+) -> Estimate:
     label = "clopper-pearson" if method == "exact" else "wilson"
     if nobs == 0:
         return Estimate(measure, math.nan, math.nan, math.nan, count, nobs, label)
-    low, high = proportion_confint(count, nobs, alpha=1 - conf_level, method=CI_METHODS[method])
+    low, high = proportion_confint(
+        count, nobs, alpha=1 - confidence_level, method=CI_METHODS[method]
+    )
     return Estimate(measure, count / nobs, float(low), float(high), count, nobs, label)
 
 
-def _log_ratio(measure: str, estimate: float, var_log: float, conf_level: float) -> Estimate:
-    z = stats.norm.ppf(0.5 + conf_level / 2)
+def _log_ratio(measure: str, estimate: float, var_log: float, confidence_level: float) -> Estimate:
+    z = stats.norm.ppf(0.5 + confidence_level / 2)
     if 0.0 < estimate < math.inf and math.isfinite(var_log):
         half = z * math.sqrt(var_log)
         low, high = math.exp(math.log(estimate) - half), math.exp(math.log(estimate) + half)
@@ -213,7 +223,7 @@ class DiagnosticAccuracy:
         only (see :meth:`at_prevalence`).
     lr_positive, lr_negative, diagnostic_odds_ratio : Estimate
         Ratios with log-scale intervals (NaN limits when a count in the formula is zero).
-    conf_level : float
+    confidence_level : float
         Confidence level.
     method : str
         ``"exact"`` or ``"wilson"``, for the proportions.
@@ -234,7 +244,7 @@ class DiagnosticAccuracy:
     lr_positive: Estimate
     lr_negative: Estimate
     diagnostic_odds_ratio: Estimate
-    conf_level: float
+    confidence_level: float
     method: str
     cutoff: float | None = None
 
@@ -247,13 +257,13 @@ class DiagnosticAccuracy:
         """Tidy table, one row per measure.
 
         Columns: measure, estimate, ci_low, ci_high, numerator, denominator, ci_method,
-        conf_level.
+        confidence_level.
         """
         rows = [vars(getattr(self, name)) for name in MEASURES]
         frame = pd.DataFrame(rows)
         for col in ("numerator", "denominator"):
             frame[col] = frame[col].astype("Int64")
-        frame["conf_level"] = self.conf_level
+        frame["confidence_level"] = self.confidence_level
         return frame
 
     def table(self) -> pd.DataFrame:
@@ -282,7 +292,7 @@ class DiagnosticAccuracy:
         -------
         pandas.DataFrame
             Columns prevalence, measure (``"ppv"``/``"npv"``), estimate, ci_low, ci_high,
-            conf_level; two rows per prevalence.
+            confidence_level; two rows per prevalence.
 
         Notes
         -----
@@ -314,7 +324,7 @@ class DiagnosticAccuracy:
         """
         pi = _check_prevalence(prevalence)
         se, sp = self.sensitivity.estimate, self.specificity.estimate
-        z = stats.norm.ppf(0.5 + self.conf_level / 2)
+        z = stats.norm.ppf(0.5 + self.confidence_level / 2)
         with np.errstate(divide="ignore", invalid="ignore"):
             ppv = se * pi / (se * pi + (1 - sp) * (1 - pi))
             npv = sp * (1 - pi) / (sp * (1 - pi) + (1 - se) * pi)
@@ -349,20 +359,20 @@ class DiagnosticAccuracy:
                 "ci_high": np.column_stack([ppv_high, npv_high]).ravel(),
             }
         )
-        frame["conf_level"] = self.conf_level
+        frame["confidence_level"] = self.confidence_level
         return frame
 
 
 def _from_counts(
-    tp: int, fp: int, fn: int, tn: int, conf_level: float, method: str, cutoff: float | None
+    tp: int, fp: int, fn: int, tn: int, confidence_level: float, method: str, cutoff: float | None
 ) -> DiagnosticAccuracy:
     if tp + fn == 0:
         raise ValueError("tp + fn is 0: no malignant participants, so sensitivity is undefined")
     if fp + tn == 0:
         raise ValueError("fp + tn is 0: no benign participants, so specificity is undefined")
     n = tp + fp + fn + tn
-    sens = _proportion("sensitivity", tp, tp + fn, conf_level, method)
-    spec = _proportion("specificity", tn, fp + tn, conf_level, method)
+    sens = _proportion("sensitivity", tp, tp + fn, confidence_level, method)
+    spec = _proportion("specificity", tn, fp + tn, confidence_level, method)
     lr_pos = _ratio(sens.estimate, 1 - spec.estimate)
     lr_neg = _ratio(1 - sens.estimate, spec.estimate)
     var_lr_pos = _inv(tp) - 1 / (tp + fn) + _inv(fp) - 1 / (fp + tn)
@@ -376,14 +386,14 @@ def _from_counts(
         tn=tn,
         sensitivity=sens,
         specificity=spec,
-        ppv=_proportion("ppv", tp, tp + fp, conf_level, method),
-        npv=_proportion("npv", tn, fn + tn, conf_level, method),
-        accuracy=_proportion("accuracy", tp + tn, n, conf_level, method),
-        prevalence=_proportion("prevalence", tp + fn, n, conf_level, method),
-        lr_positive=_log_ratio("lr_positive", lr_pos, var_lr_pos, conf_level),
-        lr_negative=_log_ratio("lr_negative", lr_neg, var_lr_neg, conf_level),
-        diagnostic_odds_ratio=_log_ratio("diagnostic_odds_ratio", dor, var_dor, conf_level),
-        conf_level=conf_level,
+        ppv=_proportion("ppv", tp, tp + fp, confidence_level, method),
+        npv=_proportion("npv", tn, fn + tn, confidence_level, method),
+        accuracy=_proportion("accuracy", tp + tn, n, confidence_level, method),
+        prevalence=_proportion("prevalence", tp + fn, n, confidence_level, method),
+        lr_positive=_log_ratio("lr_positive", lr_pos, var_lr_pos, confidence_level),
+        lr_negative=_log_ratio("lr_negative", lr_neg, var_lr_neg, confidence_level),
+        diagnostic_odds_ratio=_log_ratio("diagnostic_odds_ratio", dor, var_dor, confidence_level),
+        confidence_level=confidence_level,
         method=method,
         cutoff=cutoff,
     )
@@ -396,7 +406,7 @@ def accuracy_from_table(
     fp: int | None = None,
     fn: int | None = None,
     tn: int | None = None,
-    conf_level: float = 0.95,
+    confidence_level: float = 0.95,
     method: str = "exact",
 ) -> DiagnosticAccuracy:
     """Accuracy measures with confidence intervals from a 2x2 table.
@@ -408,7 +418,7 @@ def accuracy_from_table(
         (STARD's and epiR's layout). Give either ``table`` or all four counts.
     tp, fp, fn, tn : int, optional
         The four counts, by name.
-    conf_level : float, default 0.95
+    confidence_level : float, default 0.95
         Confidence level.
     method : {"exact", "wilson"}, default "exact"
         Interval for the proportions: Clopper-Pearson or Wilson score.
@@ -443,14 +453,14 @@ def accuracy_from_table(
     0  sensitivity     0.873   0.809    0.922
     1  specificity     0.887   0.825    0.933
     """
-    conf_level = _check_conf_level(conf_level)
+    confidence_level = _check_confidence_level(confidence_level)
     method = _check_method(method)
     checked = _two_by_two(table, {"tp": tp, "fp": fp, "fn": fn, "tn": tn})
-    return _from_counts(**checked, conf_level=conf_level, method=method, cutoff=None)
+    return _from_counts(**checked, confidence_level=confidence_level, method=method, cutoff=None)
 
 
 def accuracy_at_cutoff(
-    truth, marker, *, cutoff: float, conf_level: float = 0.95, method: str = "exact"
+    truth, marker, *, cutoff: float, confidence_level: float = 0.95, method: str = "exact"
 ) -> DiagnosticAccuracy:
     """Accuracy measures of the rule ``marker >= cutoff`` against the reference standard.
 
@@ -462,7 +472,7 @@ def accuracy_at_cutoff(
         The marker; higher values mean malignant.
     cutoff : float
         A participant is test-positive when ``marker >= cutoff``.
-    conf_level : float, default 0.95
+    confidence_level : float, default 0.95
         Confidence level.
     method : {"exact", "wilson"}, default "exact"
         Interval for the proportions: Clopper-Pearson or Wilson score.
@@ -494,7 +504,7 @@ def accuracy_at_cutoff(
     >>> res.tp, res.fp, res.fn, res.tn
     (3, 1, 0, 2)
     """
-    conf_level = _check_conf_level(conf_level)
+    confidence_level = _check_confidence_level(confidence_level)
     method = _check_method(method)
     y = as_binary_truth(truth, "truth")
     x = as_finite_array(marker, "marker")
@@ -515,7 +525,7 @@ def accuracy_at_cutoff(
         fp=int(np.sum(positive & ~malignant)),
         fn=int(np.sum(~positive & malignant)),
         tn=int(np.sum(~positive & ~malignant)),
-        conf_level=conf_level,
+        confidence_level=confidence_level,
         method=method,
         cutoff=float(cutoff),
     )
@@ -573,20 +583,6 @@ def implied_accuracy(*, sensitivity, specificity, prevalence) -> np.ndarray | fl
 # ---------------------------------------------------------------------------------------------
 MCNEMAR_METHODS = ("exact", "asymptotic")
 PAIRED_MEASURES = ("sensitivity", "specificity")
-
-
-def _check_confidence_level(confidence_level) -> float:
-    if isinstance(confidence_level, bool) or not isinstance(
-        confidence_level, (int, float, np.floating)
-    ):
-        raise TypeError(
-            f"confidence_level must be a number between 0 and 1, got {confidence_level!r}"
-        )
-    if not 0.0 < float(confidence_level) < 1.0:
-        raise ValueError(
-            f"confidence_level must lie strictly between 0 and 1, got {confidence_level!r}"
-        )
-    return float(confidence_level)
 
 
 @dataclass(frozen=True)

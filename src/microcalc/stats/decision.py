@@ -114,6 +114,20 @@ def _odds(threshold: np.ndarray) -> np.ndarray:
     return threshold / (1 - threshold)
 
 
+def _check_confidence_level(confidence_level) -> float:
+    if isinstance(confidence_level, bool) or not isinstance(
+        confidence_level, (int, float, np.integer, np.floating)
+    ):
+        raise TypeError(
+            f"confidence_level must be a number between 0 and 1, got {confidence_level!r}"
+        )
+    if not 0.0 < float(confidence_level) < 1.0:
+        raise ValueError(
+            f"confidence_level must lie strictly between 0 and 1, got {confidence_level!r}"
+        )
+    return float(confidence_level)
+
+
 def _check_ci(ci, name: str) -> tuple[float, float] | None:
     if ci is None:
         return None
@@ -495,7 +509,7 @@ def decision_curves(
     rules: Mapping[str, object] | None = None,
     prevalence: float | None = None,
     shift_risk: bool = True,
-    conf_level: float = 0.95,
+    confidence_level: float = 0.95,
 ) -> pd.DataFrame:
     """Decision curves of biopsy-all, biopsy-none, rules and models, in one tidy table.
 
@@ -515,7 +529,7 @@ def decision_curves(
         Prevalence at which to evaluate; default the sample's.
     shift_risk : bool, default True
         Passed to :func:`net_benefit_curve`.
-    conf_level : float, default 0.95
+    confidence_level : float, default 0.95
         Confidence level of the rules' limits.
 
     Returns
@@ -549,7 +563,8 @@ def decision_curves(
         _curve_frame("biopsy all", pt, pi, 1.0, 0.0),
         _curve_frame("biopsy none", pt, pi, 0.0, 1.0),
     ]
-    alpha = 1 - conf_level
+    confidence_level = _check_confidence_level(confidence_level)
+    alpha = 1 - confidence_level  # statsmodels' argument
     for name, positive in (rules or {}).items():
         x = as_binary_truth(np.asarray(positive).astype(int), f"rules[{name!r}]")
         check_same_length(truth=y, **{"rule": x})
@@ -784,7 +799,7 @@ def consequences_from_accuracy(result, prevalence: float, per: int = 100) -> pd.
 # spectrum
 # ---------------------------------------------------------------------------------------------
 def subgroup_rates(
-    truth, marker, groups, *, cutoff: float, conf_level: float = 0.95
+    truth, marker, groups, *, cutoff: float, confidence_level: float = 0.95
 ) -> pd.DataFrame:
     """Sensitivity in each subgroup of malignant and specificity in each of benign participants.
 
@@ -798,7 +813,8 @@ def subgroup_rates(
         Subgroup label of each participant (e.g. histology, BI-RADS category).
     cutoff : float
         The cutoff.
-    conf_level : float, default 0.95
+    confidence_level : float, default 0.95
+        Confidence level of the exact (Clopper-Pearson) intervals.
 
     Returns
     -------
@@ -835,6 +851,7 @@ def subgroup_rates(
     check_same_length(truth=y, marker=x, groups=g)
     if isinstance(cutoff, bool) or not isinstance(cutoff, (int, float, np.integer, np.floating)):
         raise TypeError(f"cutoff must be a number, got {cutoff!r}")
+    confidence_level = _check_confidence_level(confidence_level)
     positive = x >= cutoff
     rows = []
     for value, reference, measure in (
@@ -846,7 +863,7 @@ def subgroup_rates(
             inside = members & (g == label)
             n = int(inside.sum())
             correct = int(positive[inside].sum() if value == 1 else (~positive[inside]).sum())
-            low, high = proportion_confint(correct, n, alpha=1 - conf_level, method="beta")
+            low, high = proportion_confint(correct, n, alpha=1 - confidence_level, method="beta")
             rows.append((reference, label, measure, correct, n, correct / n, low, high))
     return pd.DataFrame(
         rows,
