@@ -63,7 +63,7 @@ def test_power_curves_legend_covers_no_label():
 
 
 def test_candidate_sizes_returns_a_figure():
-    table = samplesize.sample_size_candidates(ratios=[1.0]).assign(
+    table = samplesize.sample_size_candidates(0.85, ratios=[1.0]).assign(
         assumptions=lambda t: (
             t["method"]
             + ", "

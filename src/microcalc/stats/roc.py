@@ -20,6 +20,16 @@ pooled values of each marker gives every placement value, so k markers of n obse
 cost O(k n log n) instead of the O(n^2) pairwise comparison of the original paper. The
 result agrees with pROC to rounding error (see ``tests/reference/``).
 
+One implementation serves one study and thousands of simulated or resampled ones: the
+kernels :func:`placements`, :func:`auc` (with optional frequency ``weights``),
+:func:`delong_test` and :func:`youden_optimum` take a stack of markers with the participants
+along ``axis`` (scipy's convention, default -1; every other axis indexes markers or studies
+sharing ``truth``) and return floats for a 1-D marker, arrays of the batch shape for a stack.
+The rich single-study functions (:func:`auc_delong`, :func:`delong_covariance`,
+:func:`youden_cutoff`, :func:`auc_bootstrap`, ...) compute their numbers with them, and so do
+the simulations (:mod:`microcalc.stats.samplesize`, :mod:`microcalc.stats.optimism`,
+``microcalc.study.montecarlo``). Inputs are checked once, at the public entry.
+
 References
 ----------
 DeLong ER, DeLong DM, Clarke-Pearson DL. Comparing the areas under two or more correlated
@@ -318,7 +328,8 @@ def _placements_2d(y: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray
     else:
         two = np.empty(sorted_two.shape, dtype=np.int64)
         np.put_along_axis(two, s.order, sorted_two, axis=-1)
-        two_case, two_control = two[:, y], two[:, ~y]
+        # (C order: fancy indexing along the last axis returns a transposed layout)
+        two_case, two_control = np.ascontiguousarray(two[:, y]), np.ascontiguousarray(two[:, ~y])
     auc = two_case.sum(axis=-1) / (2 * m * n0)
     return auc, two_case / (2 * n0), two_control / (2 * m)
 
@@ -882,7 +893,11 @@ def delong_test(
             f"{np.shape(marker2)}"
         )
     p1, p2 = _placements(y, x1, shape1), _placements(y, x2, shape1)
-    var1, var2, cov = p1.variance(), p2.variance(), p1.covariance(p2)
+    if shape1 == ():  # the 2 x 2 matrix of delong_covariance, to the last bit
+        both = _covariance(np.stack([p1.case, p2.case]), np.stack([p1.control, p2.control]))
+        var1, var2, cov = float(both[0, 0]), float(both[1, 1]), float(both[0, 1])
+    else:
+        var1, var2, cov = p1.variance(), p2.variance(), p1.covariance(p2)
     d = np.asarray(p1.auc - p2.auc)
     se = np.sqrt(np.maximum(np.asarray(var1 + var2 - 2 * cov), 0.0))
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -1941,6 +1956,13 @@ class Placements:
                 "and the stack's shape"
             )
         m, n = self.n_positive, self.n_negative
+        if self.case.ndim == 1:  # one marker: numpy.cov, as delong_covariance
+            if other is self:
+                return float(_covariance(self.case, self.control)[0, 0])
+            both = _covariance(
+                np.stack([self.case, other.case]), np.stack([self.control, other.control])
+            )
+            return float(both[0, 1])
         s10 = np.einsum("...i,...i->...", self._centred_case, other._centred_case) / (m - 1)
         s01 = np.einsum("...i,...i->...", self._centred_control, other._centred_control) / (n - 1)
         value = s10 / m + s01 / n
