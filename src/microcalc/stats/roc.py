@@ -346,7 +346,7 @@ def _covariance(case: np.ndarray, control: np.ndarray) -> np.ndarray:
 
 
 def _normal_ci(estimate: float, se: float, confidence_level: float) -> tuple[float, float]:
-    z = stats.norm.ppf(0.5 + confidence_level / 2)
+    z = special.ndtri(0.5 + confidence_level / 2)  # = scipy.stats.norm.ppf, without its overhead
     return estimate - z * se, estimate + z * se
 
 
