@@ -351,9 +351,10 @@ def module_markdown(module: ModuleType) -> str:
         for row in group:
             lines.append(_code(row.signature))
             definition = to_markdown(row.summary) if row.summary else "*(no summary)*"
-            lines.append(f": {definition}")
-            if row.reference:
-                lines += ["", f"  *Reference:* {to_markdown(row.reference)}"]
+            if row.reference:  # a hard line break (backslash), then the reference
+                lines += [f": {definition}\\", f"  *Reference:* {to_markdown(row.reference)}"]
+            else:
+                lines.append(f": {definition}")
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
