@@ -13,6 +13,8 @@
 from __future__ import annotations
 
 import ast
+import dataclasses
+import doctest
 import importlib
 import inspect
 import re
@@ -276,3 +278,39 @@ def test_the_built_page_shows_every_function(built_book):
     for short in _source_modules(STATS):
         for name in source_public_names(STATS / f"{short}.py"):
             assert re.search(rf"<code[^>]*>(<span[^>]*>)?{name}\(", page), f"{short}.{name}"
+
+
+def test_every_public_stats_class_is_a_frozen_dataclass():
+    """The page's introduction says so: results are read-only."""
+    mutable = [
+        f"{module.__name__}.{name}"
+        for module in api_reference.stats_modules()
+        for name, cls in api_reference.public_classes(module)
+        if not (dataclasses.is_dataclass(cls) and cls.__dataclass_params__.frozen)
+    ]
+    assert not mutable, mutable
+
+
+def test_class_members_on_a_made_up_class():
+    @dataclasses.dataclass(frozen=True)
+    class Result:
+        estimate: float
+
+        @property
+        def variance(self) -> float:
+            return 0.0
+
+        def to_frame(self):
+            return None
+
+        def _private(self):
+            return None
+
+    assert api_reference.class_members(Result) == ("to_frame()", "variance")
+    assert api_reference.signature_text(Result) == "Result(estimate)"
+
+
+def test_the_generator_examples():
+    """tools/ is outside pytest's doctest paths: run its examples here."""
+    result = doctest.testmod(api_reference, raise_on_error=False)
+    assert result.attempted >= 3 and result.failed == 0

@@ -16,6 +16,7 @@ numpydoc is not among the locked packages).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import importlib
 import inspect
 import pkgutil
@@ -24,6 +25,7 @@ from types import ModuleType
 
 __all__ = [
     "Entry",
+    "class_members",
     "docstring_sections",
     "first_reference",
     "module_markdown",
@@ -72,6 +74,8 @@ class Entry:
         :func:`summary` of its docstring (``""`` when there is none).
     reference : str
         :func:`first_reference` of its docstring (``""`` when it has no References section).
+    members : tuple of str
+        For a class, its public methods (``"to_frame()"``) and properties (``"variance"``).
     """
 
     module: str
@@ -80,6 +84,7 @@ class Entry:
     signature: str
     summary: str
     reference: str
+    members: tuple[str, ...] = ()
 
 
 def stats_modules() -> list[ModuleType]:
@@ -276,6 +281,20 @@ def signature_text(obj) -> str:
     return text
 
 
+def class_members(cls: type) -> tuple[str, ...]:
+    """The public methods (``"name()"``) and properties a class defines itself, by name."""
+    found = []
+    for name, value in sorted(vars(cls).items()):
+        if name.startswith("_"):
+            continue
+        function = value.__func__ if isinstance(value, classmethod | staticmethod) else value
+        if inspect.isfunction(function):
+            found.append(f"{name}()")
+        elif isinstance(value, property | functools.cached_property):
+            found.append(name)
+    return tuple(found)
+
+
 def entries(module: ModuleType) -> list[Entry]:
     """The module's public functions, then its public classes, as :class:`Entry` rows."""
     short = module.__name__.rsplit(".", 1)[-1]
@@ -290,6 +309,7 @@ def entries(module: ModuleType) -> list[Entry]:
                     signature_text(value),
                     summary(value),
                     first_reference(value),
+                    class_members(value) if kind == "class" else (),
                 )
             )
     return rows
@@ -351,10 +371,16 @@ def module_markdown(module: ModuleType) -> str:
         for row in group:
             lines.append(_code(row.signature))
             definition = to_markdown(row.summary) if row.summary else "*(no summary)*"
-            if row.reference:  # a hard line break (backslash), then the reference
-                lines += [f": {definition}\\", f"  *Reference:* {to_markdown(row.reference)}"]
-            else:
-                lines.append(f": {definition}")
+            extra = []  # each on its own line, after a hard line break (backslash)
+            if row.reference:
+                extra.append(f"*Reference:* {to_markdown(row.reference)}")
+            if row.members:
+                extra.append(
+                    "*Methods and properties:* "
+                    + ", ".join(_code(member) for member in row.members)
+                )
+            lines.append(f": {definition}" + ("\\" if extra else ""))
+            lines += [f"  {line}\\" for line in extra[:-1]] + [f"  {line}" for line in extra[-1:]]
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
