@@ -776,6 +776,11 @@ def consequences_from_accuracy(result, prevalence: float, per: int = 100) -> pd.
     pandas.DataFrame
         As :func:`biopsy_consequences`.
 
+    References
+    ----------
+    Vickers AJ, Van Calster B, Steyerberg EW. BMJ 2016;352:i6.
+    Zou GY, Donner A. Stat Med 2008;27:1693-1702.
+
     Examples
     --------
     >>> from microcalc.stats.accuracy import accuracy_from_table
