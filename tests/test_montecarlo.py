@@ -144,15 +144,6 @@ def test_youden_matches_library_on_ties():
     np.testing.assert_array_equal(got, expected)
 
 
-def test_hosmer_lemeshow_matches_library_with_ties():
-    rng = np.random.default_rng(8)
-    p = np.round(rng.uniform(0.02, 0.98, size=(15, 120)), 1)  # coinciding cut points
-    y = np.tile(np.repeat([1, 0], 60), 1)
-    got = montecarlo._hosmer_lemeshow_p(y, p)
-    for row, value in zip(p, got, strict=True):
-        assert value == pytest.approx(logistic.hosmer_lemeshow(y, row).p_value, rel=1e-10)
-
-
 def test_paired_delong_matches_library():
     rng = np.random.default_rng(2)
     y = np.repeat([1, 0], [25, 35])
@@ -163,20 +154,6 @@ def test_paired_delong_matches_library():
         test = roc.delong_test(y, x1[i], x2[i])
         assert z[i] == pytest.approx(test.z, rel=1e-10)
         assert p[i] == pytest.approx(test.p_value, rel=1e-10)
-
-
-def test_batch_logistic_flags_separation():
-    rng = np.random.default_rng(1)
-    x = rng.normal(size=(3, 80, 2))
-    y = np.repeat([1.0, 0.0], 40)
-    x[1, :40, 0] += 10  # row 1 completely separated by the first predictor
-    fit = montecarlo.fit_logistic_batch(x, y)
-    assert fit.converged.tolist() == [True, False, True]
-    assert fit.separated.tolist() == [False, True, False]
-    assert np.isnan(fit.coef[1]).all()
-    table = pd.DataFrame(x[0], columns=["a", "b"]).assign(malignant=y)
-    ref = logistic.fit_logistic(table, predictors=["a", "b"], profile=False)
-    np.testing.assert_allclose(fit.coef[0], ref.coefficients["coef"], rtol=1e-9, atol=1e-12)
 
 
 def test_separated_replicate_gives_nan_and_unconverged(model, reps):
