@@ -17,7 +17,6 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from microcalc.stats import compare
-from microcalc.study.variables import CATEGORICAL_COLUMNS, GROUP_LABELS, VARIABLE_LABELS
 from microcalc.stats.compare import (
     compare_categorical,
     compare_continuous,
@@ -26,6 +25,7 @@ from microcalc.stats.compare import (
     spearman_correlation,
     summary_table,
 )
+from microcalc.study.variables import CATEGORICAL_COLUMNS, GROUP_LABELS, VARIABLE_LABELS
 
 FIXTURES = Path(__file__).parent / "reference" / "fixtures"
 TOL = 1e-6

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from scipy import special, stats
 
-from microcalc.stats import logistic, roc
-from microcalc.study import cohort, montecarlo
+from microcalc.stats import roc
+from microcalc.study import cohort, montecarlo, variables
 
 NUMERIC = [c for c in montecarlo.COLUMNS if c not in ("replicate", "converged")]
 ROOT = Path(__file__).resolve().parents[1]
@@ -98,7 +98,7 @@ def test_generator_mirrors_the_unmatched_cohort_model(model):
     full = []
     for seed in range(n_rep):
         lesions = cohort.simulate_cohort(config, seed=10_000 + seed).lesions
-        lesions = lesions.assign(density_cd=lesions["breast_density"].isin(["C", "D"]) * 1.0)
+        lesions = variables.add_density_cd(lesions)
         full.append(_cohort_summaries(lesions))
     full = pd.DataFrame(full)
     reps = montecarlo.draw_replicates(model, montecarlo.replicate_seeds(99, 300))
