@@ -955,7 +955,7 @@ def spearman_rho(x, y, *, axis: int = -1):
 
     Examples
     --------
-    >>> spearman_rho([1, 2, 3, 4, 5], [2, 1, 4, 3, 5])
+    >>> round(spearman_rho([1, 2, 3, 4, 5], [2, 1, 4, 3, 5]), 12)
     0.8
     >>> spearman_rho([[1, 2, 3], [1, 2, 3]], [[1, 2, 3], [3, 2, 1]]).tolist()
     [1.0, -1.0]
@@ -965,14 +965,20 @@ def spearman_rho(x, y, *, axis: int = -1):
         raise ValueError("spearman_rho needs at least 2 paired observations along axis")
     if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
         raise ValueError("x and y must hold finite numbers")
-    ra = stats.rankdata(a, axis=axis, method="average")
-    rb = stats.rankdata(b, axis=axis, method="average")
-    ra -= ra.mean(axis=axis, keepdims=True)
-    rb -= rb.mean(axis=axis, keepdims=True)
+    a, b = np.moveaxis(a, axis, -1), np.moveaxis(b, axis, -1)
+    ranks = np.stack(
+        [
+            stats.rankdata(a, axis=-1, method="average"),
+            stats.rankdata(b, axis=-1, method="average"),
+        ],
+        axis=-2,
+    )  # (..., 2, n)
+    # np.corrcoef's arithmetic (as scipy.stats.spearmanr), for the whole stack at once
+    ranks = ranks - ranks.mean(axis=-1, keepdims=True)
+    cov = ranks @ np.swapaxes(ranks, -1, -2) / (ranks.shape[-1] - 1)
+    sd = np.sqrt(np.diagonal(cov, axis1=-2, axis2=-1))
     with np.errstate(divide="ignore", invalid="ignore"):
-        rho = (ra * rb).sum(axis=axis) / np.sqrt(
-            (ra * ra).sum(axis=axis) * (rb * rb).sum(axis=axis)
-        )
+        rho = cov[..., 1, 0] / sd[..., 1] / sd[..., 0]
     rho = np.clip(rho, -1.0, 1.0)
     return float(rho) if rho.ndim == 0 else rho
 
@@ -1041,7 +1047,10 @@ def spearman_correlation(
         raise ValueError(f"column {constant!r} is constant; its rank correlation is undefined")
     r = float(spearman_rho(a, b))
     df = n - 2.0
-    statistic = r * math.sqrt(df / (1 - r * r)) if abs(r) < 1 else math.copysign(math.inf, r)
+    # scipy.stats.spearmanr's t statistic and p-value
+    statistic = (
+        r * math.sqrt(df / ((r + 1.0) * (1.0 - r))) if abs(r) < 1 else math.copysign(math.inf, r)
+    )
     p_value = float(2 * stats.t.sf(abs(statistic), df))
     if ci_method == "bonett_wright":
         se = math.sqrt((1 + r * r / 2) / (n - 3))
