@@ -310,9 +310,7 @@ def _univariable(candidate: str) -> Callable[[pd.DataFrame, float], dict]:
 def _multivariable(table: pd.DataFrame, cutoff: float) -> dict:
     predictors = list(variables.CANDIDATES)
     table = variables.add_density_cd(table)
-    separation = logistic.detect_separation(
-        table, predictors=predictors, outcome=variables.OUTCOME
-    )
+    separation = logistic.detect_separation(table, predictors=predictors, outcome=variables.OUTCOME)
     fit = logistic.fit_logistic(
         table,
         predictors=predictors,
@@ -331,9 +329,7 @@ def _multivariable(table: pd.DataFrame, cutoff: float) -> dict:
 def _combined(table: pd.DataFrame, cutoff: float) -> dict:
     predictors = list(variables.COMBINED)
     truth = _truth(table)
-    separation = logistic.detect_separation(
-        table, predictors=predictors, outcome=variables.OUTCOME
-    )
+    separation = logistic.detect_separation(table, predictors=predictors, outcome=variables.OUTCOME)
     fit = logistic.fit_logistic(
         table,
         predictors=predictors,
