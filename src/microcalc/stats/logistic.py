@@ -1,4 +1,4 @@
-"""Logistic regression for Table 3: screening, the multivariable model, fit and calibration.
+"""Logistic regression: screening, multivariable models, fit, calibration (the paper's Table 3).
 
 The paper screens candidate predictors with univariable logistic regressions (P < 0.10), fits a
 multivariable model and reports odds ratios with 95% CIs and the Hosmer-Lemeshow test. This module
@@ -1063,7 +1063,7 @@ def odds_ratio_table(
     include_intercept: bool = False,
     digits: int = 2,
 ) -> pd.DataFrame:
-    """Table 3: odds ratios with Wald and profile-likelihood CIs and p-values.
+    """Odds ratios with Wald and profile-likelihood CIs and p-values (the paper's Table 3).
 
     Parameters
     ----------
@@ -1301,7 +1301,7 @@ def cross_validated_probability(
     Notes
     -----
     Folds are stratified: the rows of each outcome are shuffled with the seeded generator and
-    dealt to folds in turn, so every fold holds (almost) the same share of events. Each lesion's
+    dealt to folds in turn, so every fold holds (almost) the same share of events. Each row's
     prediction comes from a model that never saw it, so calibration slope and intercept computed
     from these probabilities (:func:`calibration`) measure what apparent calibration cannot: on the
     fitted data maximum likelihood forces slope 1 and intercept 0. A slope below 1 means the

@@ -24,10 +24,12 @@ Three parts:
   within Monte Carlo error. Histology, BI-RADS, Emax, the readers' measurements and the
   reference-standard split are not drawn: no headline number uses them.
 * **Vectorised analyses** (:func:`analyse_replicates`): replicates are stacked into
-  ``(R, n)`` arrays and analysed together: mid-ranks along axis 1 for the AUCs, DeLong
-  placements and Spearman correlations; a batched Newton-Raphson logistic fit; the Youden
-  cutoff from one sort with cumulative counts; Hosmer-Lemeshow groups from per-row quantile cut
-  points; kappa from ``bincount``.
+  ``(R, n)`` arrays and analysed together: mid-ranks along axis 1 for the AUCs and DeLong
+  placements; Spearman correlations by :func:`microcalc.stats.compare.spearman_rho`; the
+  batched Newton-Raphson logistic fit :func:`microcalc.stats.logistic.fit_logistic_batch`; the
+  Youden cutoff from one sort with cumulative counts; Hosmer-Lemeshow p-values by
+  :func:`microcalc.stats.logistic.hosmer_lemeshow` on the whole stack; kappa from
+  ``bincount``.
 * **A reference path** (:func:`analyse_replicates_reference`) that loops over the same arrays
   with the project's library calls (:func:`microcalc.stats.logistic.fit_logistic`,
   :func:`microcalc.stats.roc.auc_delong`, :func:`microcalc.stats.roc.delong_test`,
