@@ -200,7 +200,12 @@ class SeparationCheck:
         return self.status != "none"
 
 
-def _separation(X: np.ndarray, y: np.ndarray, names: Sequence[str]) -> SeparationCheck:
+def _separation(
+    X: np.ndarray, y: np.ndarray, names: Sequence[str], classify: bool = True
+) -> SeparationCheck:
+    """Exact separation check (see :func:`detect_separation`); ``classify=False`` skips the
+    second linear program (complete or quasi-complete) and reports any separation as
+    ``"quasi_complete"`` with no message, for callers that only need to know whether."""
     n, k = X.shape
     if n > _SEPARATION_SUBSET:
         # Exact shortcut for large tables: if a subset of full column rank admits no separating
@@ -223,6 +228,8 @@ def _separation(X: np.ndarray, y: np.ndarray, names: Sequence[str]) -> Separatio
     if lp.status != 0 or -lp.fun <= tol:
         return SeparationCheck("none", (), 0, "")
     beta = lp.x
+    if not classify:
+        return SeparationCheck("quasi_complete", (), 0, "")
     # complete: some beta with A beta >= t > 0 for every row
     c = np.zeros(k + 1)
     c[-1] = -1.0
@@ -727,7 +734,13 @@ class BatchLogisticFit:
 
 
 def fit_logistic_batch(
-    X, y, *, weights=None, max_iter: int = 100, tol: float = 1e-10
+    X,
+    y,
+    *,
+    weights=None,
+    max_iter: int = 100,
+    tol: float = 1e-10,
+    check_separation: bool = True,
 ) -> BatchLogisticFit:
     """Maximum-likelihood logistic regression of ``y`` on ``X`` for a stack of data sets at once.
 
@@ -748,6 +761,11 @@ def fit_logistic_batch(
         Convergence when the largest step (standardised predictors) is below ``tol`` and the
         largest score below ``tol`` times the data set's total weight (the rule of
         :func:`fit_logistic`).
+    check_separation : bool, default True
+        Check every data set that has not converged exactly for separation, and refit any
+        that is not separated (see Notes). False skips both: such a data set keeps its last
+        iterate with ``converged`` False and ``separated`` False, for callers that use the
+        last iterate either way.
 
     Returns
     -------
@@ -845,45 +863,32 @@ def fit_logistic_batch(
             raise ValueError(f"predictor column {bad[1]} of data set {bad[0]} of X is constant")
         Z = np.concatenate([np.ones((r, n, 1)), (Xs - mu) / sd], axis=2)  # (r, n, k)
     ridge = 1e-12 * np.eye(k)
+    y_shared = yv if yv.ndim == 1 else None  # one outcome vector for every data set
     beta = np.zeros((r, k))
-    eta = np.zeros((r, n))
     converged = np.zeros(r, dtype=bool)
     iterations = np.zeros(r, dtype=np.int64)
-    last_step = np.full(r, np.inf)
     active = np.arange(r)
-    for it in range(max_iter + 1):
+    for _ in range(max_iter):
         if active.size == 0:
             break
-        prob = special.expit(eta[active])
-        resid = yy[active] - prob
-        if w is not None:
-            resid *= w[active]
+        ba = beta[active]
+        wa = None if w is None else w[active]
         if shared:
-            score = resid @ Z
+            prob = special.expit(ba @ Z.T)
         else:
             Za = Z[active]
             Zt = Za.transpose(0, 2, 1)
-            score = (Zt @ resid[..., None])[..., 0]
-        # converged: the last step and the score at its result are both negligible
-        done = (last_step[active] < tol) & (
-            np.abs(score).max(axis=1) < tol * np.maximum(1.0, total[active])
-        )
-        converged[active[done]] = True
-        if it == max_iter:
-            break
-        if done.any():
-            keep = ~done
-            active, prob, score = active[keep], prob[keep], score[keep]
-            if not shared:
-                Za, Zt = Za[keep], Zt[keep]
-            if active.size == 0:
-                break
+            prob = special.expit((Za @ ba[..., None])[..., 0])
+        resid = (y_shared if y_shared is not None else yy[active]) - prob
         curv = prob * (1.0 - prob)
-        if w is not None:
-            curv *= w[active]
+        if wa is not None:
+            resid *= wa
+            curv *= wa
         if shared:
+            score = resid @ Z
             info = (curv @ outer).reshape(-1, k, k)
         else:
+            score = (Zt @ resid[..., None])[..., 0]
             info = (Zt * curv[:, None, :]) @ Za
         info += total[active, None, None] * ridge
         with np.errstate(all="ignore"):
@@ -896,17 +901,19 @@ def fit_logistic_batch(
                         step[j] = np.linalg.solve(info[j], score[j])
                     except np.linalg.LinAlgError:
                         pass
-        bad = ~np.isfinite(step).all(axis=1)
-        if bad.any():  # the Newton step failed: left to the separation check below
-            active, step = active[~bad], step[~bad]
-            if not shared:
-                Za = Za[~bad]
+        ok = np.isfinite(step).all(axis=1)  # a failed step is left to the separation check
+        if not ok.all():
+            active, ba, score, step = active[ok], ba[ok], score[ok], step[ok]
         biggest = np.abs(step).max(axis=1)
         step *= np.minimum(1.0, 5.0 / np.maximum(biggest, 1e-300))[:, None]  # logistf's maxstep
-        beta[active] += step
-        eta[active] = beta[active] @ Z.T if shared else (Za @ beta[active][..., None])[..., 0]
-        last_step[active] = np.minimum(biggest, 5.0)
+        beta[active] = ba + step
         iterations[active] += 1
+        # converged: a negligible score, and a negligible Newton step from it
+        done = (biggest < tol) & (np.abs(score).max(axis=1) < tol * np.maximum(1.0, total[active]))
+        if done.any():
+            converged[active[done]] = True
+            active = active[~done]
+    eta = beta @ Z.T if shared else (Z @ beta[..., None])[..., 0]
     # back to the original scale
     if shared:
         slopes = beta[:, 1:] / sd
@@ -917,10 +924,10 @@ def fit_logistic_batch(
     coefficients = np.column_stack([intercept, slopes])
     separated = np.zeros(r, dtype=bool)
     names = ["const"] + [f"x{j + 1}" for j in range(p)]
-    for i in np.flatnonzero(~converged):
+    for i in np.flatnonzero(~converged) if check_separation else ():
         design = np.column_stack([np.ones(n), X if shared else Xs[i]])
         keep = slice(None) if w is None else w[i] > 0
-        check = _separation(design[keep], yy[i][keep], names)
+        check = _separation(design[keep], yy[i][keep], names, classify=False)
         if check.separated:
             separated[i] = True
             continue

@@ -444,7 +444,10 @@ class _Fitted:
 
 def _run_procedure(data: _Data, weights: np.ndarray) -> _Fitted:
     cutoffs = youden_cutoffs(data.y, data.x, weights)  # validates the weights
-    model = logistic.fit_logistic_batch(data.design[:, 1:], data.y, weights=weights)
+    # a replicate whose fit does not converge keeps its last iterate either way (see _apparent)
+    model = logistic.fit_logistic_batch(
+        data.design[:, 1:], data.y, weights=weights, check_separation=False
+    )
     return _Fitted(cutoffs, model, model.linear_predictor)
 
 
