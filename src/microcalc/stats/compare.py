@@ -261,6 +261,8 @@ class ContinuousComparison:
         ``"mean_difference"``, ``"hodges_lehmann_shift"`` or ``""``.
     ci_low, ci_high : float
         Confidence interval of the mean difference (t-tests only, else NaN).
+    confidence_level : float
+        Its confidence level.
     variance_statistic, variance_p_value : float
         Brown-Forsythe test of equal variances (Levene's test centred on the median).
     groups : pandas.DataFrame
@@ -280,6 +282,7 @@ class ContinuousComparison:
     estimand: str
     ci_low: float
     ci_high: float
+    confidence_level: float
     variance_statistic: float
     variance_p_value: float
     groups: pd.DataFrame
@@ -610,6 +613,7 @@ def compare_continuous(
         estimand=estimand,
         ci_low=ci_low,
         ci_high=ci_high,
+        confidence_level=float(confidence_level),
         variance_statistic=bf_stat,
         variance_p_value=bf_p,
         groups=summary,
@@ -909,6 +913,8 @@ class CorrelationResult:
         ``"spearman"``.
     ci_method : str
         ``"bonett_wright"`` or ``"fisher"``.
+    confidence_level : float
+        Confidence level of the interval.
     """
 
     x: str
@@ -923,6 +929,7 @@ class CorrelationResult:
     p_value: float
     test: str
     ci_method: str
+    confidence_level: float
 
 
 def spearman_rho(x, y, *, axis: int = -1):
@@ -1063,7 +1070,19 @@ def spearman_correlation(
     else:
         ci_low = ci_high = r
     return CorrelationResult(
-        x, y, n, r, se, ci_low, ci_high, float(statistic), df, p_value, "spearman", ci_method
+        x,
+        y,
+        n,
+        r,
+        se,
+        ci_low,
+        ci_high,
+        float(statistic),
+        df,
+        p_value,
+        "spearman",
+        ci_method,
+        float(confidence_level),
     )
 
 

@@ -23,7 +23,6 @@ __all__ = [
     "DENSE",
     "DENSITY_LEVELS",
     "GROUP_LABELS",
-    "MARKER",
     "OUTCOME",
     "TERM_LABELS",
     "VARIABLE_LABELS",
@@ -35,9 +34,6 @@ OUTCOME = "malignant"
 
 #: Display labels of the outcome's two groups (malignant shown first).
 GROUP_LABELS = {1: "malignant", 0: "benign"}
-
-#: The marker whose cutoff the paper chooses.
-MARKER = "elasticity_kpa"
 
 #: The paper's candidate predictors, in the order of its Table 3.
 CANDIDATES = ("age_years", "lesion_size_mm", "density_cd", "elasticity_kpa", "strain_ratio")
