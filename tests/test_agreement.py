@@ -1,4 +1,4 @@
-"""Tests for microcalc.stats.agreement.
+"""Tests for microcalc.stats.agreement (the study's reader tables: tests/test_readers.py).
 
 Reference values come from R (psych::cohen.kappa, psych::ICC and base R for Bland-Altman and
 repeatability), computed by tests/reference/agreement_samplesize.R on data generated there and
@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+from statsmodels.stats.inter_rater import cohens_kappa as sm_cohens_kappa
 
 from microcalc.stats.agreement import (
     BlandAltmanResult,
@@ -28,12 +29,8 @@ from microcalc.stats.agreement import (
     dichotomised_kappa,
     icc_form,
     intraclass_correlations,
-    kappa_by_group,
-    kappa_candidates,
+    kappa_estimate,
     kappa_table,
-    reader_bland_altman,
-    reader_icc,
-    repeatability,
     repeatability_stats,
 )
 
@@ -48,14 +45,6 @@ KAPPA = load("agreement_kappa.json")
 ICC = load("agreement_icc.json")
 BA = load("agreement_blandaltman.json")
 READERS = load("agreement_readers.json")
-
-
-@pytest.fixture
-def lesions() -> pd.DataFrame:
-    table = pd.DataFrame(READERS["readers"])
-    table.insert(0, "participant_id", [f"P{i + 1:03d}" for i in range(len(table))])
-    table["malignant"] = READERS["malignant"]
-    return table
 
 
 def test_fixtures_record_r_and_package_versions():
@@ -258,53 +247,94 @@ def test_kappa_errors():
         cohen_kappa([3, 3], [3, 3])
     with pytest.raises(ValueError, match="single category"):
         cohen_kappa([3, 3], [3, 3], categories=[1, 3])
-    with pytest.raises(ValueError, match="alpha"):
-        cohen_kappa([1, 2], [1, 2], alpha=1.5)
+    with pytest.raises(ValueError, match="confidence_level"):
+        cohen_kappa([1, 2], [1, 2], confidence_level=1.5)
+    with pytest.raises(TypeError, match="confidence_level"):
+        cohen_kappa([1, 2], [1, 2], confidence_level="95%")
     with pytest.raises(TypeError, match="rater1 must hold numbers"):
         cohen_kappa(["a", "b"], [1, 2])
 
 
 # ---------------------------------------------------------------------------------------------
-# Kappa candidates on a lesion table
+# The batched kernel against psych and statsmodels
 # ---------------------------------------------------------------------------------------------
-def test_kappa_candidates(lesions):
-    t = kappa_candidates(lesions, target=0.84, strain_ratio_cutoff=1.6)
-    assert t["candidate"].tolist() == [
-        "score, unweighted",
-        "score, linear weights",
-        "score, quadratic weights",
-        "score >= 4",
-        "elasticity >= 62 kPa",
-        "strain ratio >= 1.6",
-    ]
-    score = next(c for c in KAPPA["cases"] if c["name"] == "score_300")
-    assert t.loc[0, "estimate"] == pytest.approx(score["unweighted"]["kappa"], abs=1e-12)
-    assert t.loc[2, "estimate"] == pytest.approx(score["quadratic"]["kappa"], abs=1e-12)
-    call = next(c for c in KAPPA["cases"] if c["name"] == "call_62kpa_300")
-    assert t.loc[4, "estimate"] == pytest.approx(call["unweighted"]["kappa"], abs=1e-12)
-    assert t["abs_difference"].tolist() == pytest.approx((t["estimate"] - 0.84).abs().tolist())
-    assert t["target_in_ci"].dtype == bool
-    assert "abs_difference" not in kappa_candidates(lesions).columns
+@pytest.mark.parametrize("kind", ["unweighted", "linear", "quadratic"])
+@pytest.mark.parametrize("case", KAPPA["cases"], ids=lambda c: c["name"])
+def test_kappa_estimate_matches_psych(case, kind):
+    got = kappa_estimate(case["rater1"], case["rater2"], categories=case["levels"], weights=kind)
+    assert isinstance(got, float)
+    assert got == pytest.approx(case[kind]["kappa"], abs=1e-12)
 
 
-def test_table_errors_name_column_row_and_value(lesions):
-    with pytest.raises(ValueError, match="no column 'reader2_score'"):
-        kappa_candidates(lesions.drop(columns="reader2_score"))
-    bad = lesions.copy()
-    bad["reader1_elasticity_kpa"] = bad["reader1_elasticity_kpa"].astype(object)
-    bad.loc[4, "reader1_elasticity_kpa"] = "n/a"
-    with pytest.raises(
-        ValueError, match=r"'reader1_elasticity_kpa', row 4 \(participant_id 'P005'\)"
-    ):
-        kappa_candidates(bad)
-    with pytest.raises(TypeError, match="DataFrame"):
-        kappa_candidates(lesions.to_dict())
-    bad = lesions.copy()
-    bad.loc[2, "reader2_score"] = 6
-    with pytest.raises(
-        ValueError, match=r"'reader2_score', row 2 \(participant_id 'P003'\): value 6.0"
-    ):
-        kappa_candidates(bad)
+def _statsmodels_kappa(r1, r2, categories, kind):
+    k = len(categories)
+    table = np.zeros((k, k))
+    np.add.at(table, (np.searchsorted(categories, r1), np.searchsorted(categories, r2)), 1)
+    if kind == "unweighted":
+        return sm_cohens_kappa(table).kappa
+    return sm_cohens_kappa(table, weights=np.asarray(categories, float), wt=kind).kappa
+
+
+@pytest.mark.parametrize("kind", ["unweighted", "linear", "quadratic"])
+def test_kappa_estimate_on_a_stack_matches_statsmodels(kind):
+    rng = np.random.default_rng(15)
+    categories = [1, 2, 3, 4, 5]
+    r1 = rng.integers(1, 6, size=(40, 60))
+    shift = rng.choice([-1, 0, 0, 0, 1], size=r1.shape)
+    r2 = np.clip(r1 + shift, 1, 5)
+    got = kappa_estimate(r1, r2, categories=categories, weights=kind)
+    assert got.shape == (40,)
+    expected = [_statsmodels_kappa(a, b, categories, kind) for a, b in zip(r1, r2, strict=True)]
+    np.testing.assert_allclose(got, expected, rtol=0, atol=1e-12)
+    # observations along axis 0; a 3-D stack; float ratings and non-integer categories
+    np.testing.assert_array_equal(
+        kappa_estimate(r1.T, r2.T, categories=categories, weights=kind, axis=0), got
+    )
+    stacked = kappa_estimate(
+        r1.reshape(4, 10, 60), r2.reshape(4, 10, 60), categories=categories, weights=kind
+    )
+    np.testing.assert_array_equal(stacked.ravel(), got)
+    scaled = kappa_estimate(r1 / 2.0, r2 / 2.0, categories=np.divide(categories, 2.0), weights=kind)
+    np.testing.assert_allclose(scaled, got, rtol=0, atol=1e-12)
+
+
+def test_kappa_estimate_is_the_estimate_of_cohen_kappa():
+    case = KAPPA["cases"][0]
+    for kind in ("unweighted", "linear", "quadratic"):
+        r = cohen_kappa(case["rater1"], case["rater2"], weights=kind, categories=case["levels"])
+        one = kappa_estimate(
+            case["rater1"], case["rater2"], categories=case["levels"], weights=kind
+        )
+        assert r.estimate == one
+
+
+def test_kappa_estimate_edge_cases_and_errors():
+    # a row in which both raters use one category: chance agreement 1, kappa NaN
+    got = kappa_estimate([[1, 1, 1], [1, 2, 2]], [[1, 1, 1], [1, 2, 1]], categories=[1, 2])
+    assert np.isnan(got[0]) and got[1] == pytest.approx(0.4)
+    assert kappa_estimate([True, False, True], [True, False, False], categories=[0, 1]) == (
+        pytest.approx(cohen_kappa([1, 0, 1], [1, 0, 0]).estimate)
+    )
+    with pytest.raises(ValueError, match=r"rater2 holds 6.0 at position \(1, 0\)"):
+        kappa_estimate([[1, 2], [3, 4]], [[1, 2], [6, 4]], categories=range(1, 6))
+    with pytest.raises(ValueError, match=r"rater1 holds 6.0 at position \(0, 1\)"):
+        kappa_estimate([[1, 6], [2, 3]], [[1, 3], [2, 3]], categories=range(1, 6), axis=0)
+    with pytest.raises(ValueError, match="rater1 holds 2.5 at position 1"):
+        kappa_estimate([1.0, 2.5], [1.0, 2.0], categories=[1, 2])
+    with pytest.raises(ValueError, match="not one of the categories"):
+        kappa_estimate([1.0, np.nan], [1.0, 2.0], categories=[1, 2])
+    with pytest.raises(ValueError, match="same shape"):
+        kappa_estimate([1, 2], [1, 2, 1], categories=[1, 2])
+    with pytest.raises(ValueError, match="strictly increasing"):
+        kappa_estimate([1, 2], [1, 2], categories=[2, 1])
+    with pytest.raises(ValueError, match="at least two categories"):
+        kappa_estimate([1, 1], [1, 1], categories=[1])
+    with pytest.raises(ValueError, match="weights must be one of"):
+        kappa_estimate([1, 2], [1, 2], categories=[1, 2], weights="cubic")
+    with pytest.raises(TypeError, match="rater1 must hold numbers"):
+        kappa_estimate(["a", "b"], [1, 2], categories=[1, 2])
+    with pytest.raises(ValueError, match="no observations"):
+        kappa_estimate(np.empty((3, 0)), np.empty((3, 0)), categories=[1, 2])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -315,7 +345,7 @@ def test_icc_matches_psych(case):
     t = intraclass_correlations(np.column_stack(case["ratings"]))
     assert t["form"].tolist() == case["type"]
     np.testing.assert_allclose(t["estimate"], case["icc"], rtol=0, atol=1e-10)
-    np.testing.assert_allclose(t["f_stat"], case["f"], rtol=1e-9)
+    np.testing.assert_allclose(t["statistic"], case["f"], rtol=1e-9)
     np.testing.assert_allclose(t["df1"], case["df1"], rtol=0, atol=0)
     np.testing.assert_allclose(t["df2"], case["df2"], rtol=0, atol=0)
     np.testing.assert_allclose(t["p_value"], case["p"], rtol=1e-6)
@@ -343,16 +373,6 @@ def test_icc_does_not_change_pingouin_options():
     before = dict(pingouin.options)
     intraclass_correlations([[1, 2], [3, 3], [5, 6], [2, 2]])
     assert dict(pingouin.options) == before
-
-
-def test_icc_from_dataframe_and_reader_icc(lesions):
-    t = reader_icc(lesions, measure="elasticity_kpa")
-    case = next(c for c in ICC["cases"] if c["name"] == "elasticity_two_readers")
-    assert (t["measure"] == "elasticity_kpa").all()
-    np.testing.assert_allclose(t["estimate"], case["icc"], atol=1e-10)
-    t2 = reader_icc(lesions, measure="strain_ratio")
-    case2 = next(c for c in ICC["cases"] if c["name"] == "strain_ratio_two_readers")
-    np.testing.assert_allclose(t2["ci_low"], case2["lower"], atol=1e-10)
 
 
 @given(
@@ -393,7 +413,7 @@ def test_icc_errors():
 
 
 def test_icc_form():
-    choice = icc_form()
+    choice = icc_form(raters="fixed", unit="average", definition="consistency")
     assert isinstance(choice, IccChoice)
     assert (choice.form, choice.shrout_fleiss, choice.mcgraw_wong) == (
         "ICC3k",
@@ -401,20 +421,23 @@ def test_icc_form():
         "ICC(C,k)",
     )
     assert "fixed" in choice.reason and "mean" in choice.reason
-    assert icc_form(definition="agreement").form == "ICC2k"
+    assert icc_form(raters="fixed", unit="average", definition="agreement").form == "ICC2k"
     assert icc_form(raters="random", unit="single", definition="agreement").form == "ICC2"
-    assert icc_form(raters="random", unit="single").form == "ICC3"
-    assert icc_form(raters="different").form == "ICC1k"
-    assert icc_form(raters="different", unit="single").shrout_fleiss == "ICC(1,1)"
+    assert icc_form(raters="random", unit="single", definition="consistency").form == "ICC3"
+    assert icc_form(raters="different", unit="average", definition="consistency").form == "ICC1k"
+    single = icc_form(raters="different", unit="single", definition="consistency")
+    assert single.shrout_fleiss == "ICC(1,1)"
     with pytest.raises(ValueError, match="raters must be one of"):
-        icc_form(raters="some")
+        icc_form(raters="some", unit="single", definition="consistency")
+    with pytest.raises(TypeError):
+        icc_form()  # the design has no default
 
 
 def test_icc_form_names_a_row_of_the_table():
     t = intraclass_correlations([[1, 2], [3, 3], [5, 6], [2, 2]])
     for raters in ("fixed", "random", "different"):
         for unit in ("average", "single"):
-            choice = icc_form(raters=raters, unit=unit)
+            choice = icc_form(raters=raters, unit=unit, definition="consistency")
             row = t.set_index("form").loc[choice.form]
             assert row["shrout_fleiss"] == choice.shrout_fleiss
 
@@ -424,7 +447,9 @@ def test_icc_form_names_a_row_of_the_table():
 # ---------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("case", BA["bland_altman"], ids=lambda c: c["name"])
 def test_bland_altman_matches_r(case):
-    r = bland_altman(case["x"], case["y"], coverage=case["coverage"], alpha=case["alpha"])
+    r = bland_altman(
+        case["x"], case["y"], coverage=case["coverage"], confidence_level=1 - case["alpha"]
+    )
     assert isinstance(r, BlandAltmanResult)
     tol = {"rel": 1e-9, "abs": 1e-12}
     assert r.bias == pytest.approx(case["bias"], **tol)
@@ -445,18 +470,25 @@ def test_bland_altman_matches_r(case):
     assert [r.slope_ci_low, r.slope_ci_high] == pytest.approx(case["slope_ci"], **tol)
 
 
-def test_bland_altman_frame_points_and_reader_wrapper(lesions):
+def test_bland_altman_frame_and_points():
     case = BA["bland_altman"][0]
-    r = reader_bland_altman(lesions)
-    assert r.bias == pytest.approx(case["bias"], rel=1e-12)
+    r = bland_altman(case["x"], case["y"], confidence_level=0.9)
+    assert r.confidence_level == 0.9 and r.coverage == 0.95
     frame = r.to_frame()
     assert frame["quantity"].tolist() == ["bias", "loa_low", "loa_high", "proportional_bias_slope"]
-    assert list(frame.columns) == ["quantity", "estimate", "se", "ci_low", "ci_high", "p_value"]
+    assert list(frame.columns) == [
+        "quantity",
+        "estimate",
+        "se",
+        "ci_low",
+        "ci_high",
+        "confidence_level",
+        "p_value",
+    ]
+    assert (frame["confidence_level"] == 0.9).all()
     points = bland_altman_points(case["x"], case["y"])
     assert points["inside_limits"].sum() == case["n_inside"]
     np.testing.assert_allclose(points["difference"], np.subtract(case["x"], case["y"]))
-    with pytest.raises(ValueError, match="no column 'reader1_strain'"):
-        reader_bland_altman(lesions, measure="strain")
 
 
 pairs = arrays(float, st.integers(3, 40), elements=st.floats(1, 1000, allow_nan=False))
@@ -496,29 +528,22 @@ def test_bland_altman_errors():
 # ---------------------------------------------------------------------------------------------
 # Repeatability against base R (aov)
 # ---------------------------------------------------------------------------------------------
-@pytest.fixture
-def measurements() -> pd.DataFrame:
-    return pd.DataFrame(BA["measurements"])
-
-
-def test_repeatability_matches_r(measurements):
-    t = repeatability(measurements, value="emean_kpa")
-    assert t["group"].tolist() == ["1", "2", "all"]
-    for ref in BA["repeatability"]:
-        row = t.set_index("group").loc[ref["group"]]
-        assert row["n_subjects"] == ref["n_subjects"]
-        assert row["n_measurements"] == ref["n_measurements"]
-        assert row["df"] == ref["df"]
-        assert row["mean"] == pytest.approx(ref["mean"], rel=1e-12)
-        assert row["within_sd"] == pytest.approx(ref["within_sd"], rel=1e-9)
-        assert [row["within_sd_ci_low"], row["within_sd_ci_high"]] == pytest.approx(
-            ref["within_sd_ci"], rel=1e-9
-        )
-        assert row["cv"] == pytest.approx(ref["cv"], rel=1e-9)
-        assert row["cv_rms"] == pytest.approx(ref["cv_rms"], rel=1e-9)
-        assert row["repeatability_coefficient"] == pytest.approx(
-            ref["repeatability_coefficient"], rel=1e-9
-        )
+def test_repeatability_stats_matches_r():
+    m = pd.DataFrame(BA["measurements"])
+    subjects = (m["participant_id"].astype(str) + "/" + m["reader"].astype(str)).to_numpy()
+    ref = next(r for r in BA["repeatability"] if r["group"] == "all")
+    r = repeatability_stats(m["emean_kpa"], subjects)
+    assert (r.n_subjects, r.n_measurements, r.df) == (
+        ref["n_subjects"],
+        ref["n_measurements"],
+        ref["df"],
+    )
+    assert r.within_sd == pytest.approx(ref["within_sd"], rel=1e-9)
+    assert [r.within_sd_ci_low, r.within_sd_ci_high] == pytest.approx(ref["within_sd_ci"], rel=1e-9)
+    assert r.cv_rms == pytest.approx(ref["cv_rms"], rel=1e-9)
+    assert r.confidence_level == 0.95
+    wide = repeatability_stats(m["emean_kpa"], subjects, confidence_level=0.99)
+    assert wide.within_sd_ci_low < r.within_sd_ci_low and wide.rc_ci_high > r.rc_ci_high
 
 
 def test_repeatability_hand_example():
@@ -542,78 +567,8 @@ def test_repeatability_scales(values, scale):
     assert a.within_sd_ci_low <= a.within_sd <= a.within_sd_ci_high
 
 
-def test_repeatability_errors(measurements):
-    with pytest.raises(ValueError, match="no column 'acquisition'"):
-        repeatability(measurements.drop(columns="acquisition"))
-    with pytest.raises(ValueError, match="no column 'emax_kpa'"):
-        repeatability(measurements, value="emax_kpa")
-    dup = pd.concat([measurements, measurements.iloc[[5]]], ignore_index=True)
-    with pytest.raises(ValueError, match=f"row {len(measurements)} repeats participant_id 'P001'"):
-        repeatability(dup)
-    bad = measurements.copy()
-    bad.loc[7, "emean_kpa"] = np.nan
-    with pytest.raises(ValueError, match=r"'emean_kpa', row 7 \(participant_id 'P002'\)"):
-        repeatability(bad)
+def test_repeatability_errors():
     with pytest.raises(ValueError, match="two or more measurements"):
         repeatability_stats([1.0, 2.0], ["a", "b"])
-
-
-# ---------------------------------------------------------------------------------------------
-# kappa_by_group
-# ---------------------------------------------------------------------------------------------
-def test_kappa_by_group_rows_equal_dichotomised_kappa_on_each_subset(lesions):
-    table = kappa_by_group(lesions, cutoff=62)
-    assert table["group"].tolist() == ["0", "1", "all"]
-    for group, keep in (
-        ("0", lesions["malignant"] == 0),
-        ("1", lesions["malignant"] == 1),
-        ("all", np.ones(len(lesions), dtype=bool)),
-    ):
-        sub = lesions[keep]
-        expected = dichotomised_kappa(
-            sub["reader1_elasticity_kpa"], sub["reader2_elasticity_kpa"], cutoff=62
-        )
-        row = table.set_index("group").loc[group]
-        assert row["estimate"] == pytest.approx(expected.estimate, abs=1e-12)
-        assert row["se"] == pytest.approx(expected.se, abs=1e-12)
-        assert int(row["n"]) == int(keep.sum())
-        calls = np.concatenate(
-            [sub["reader1_elasticity_kpa"] >= 62, sub["reader2_elasticity_kpa"] >= 62]
-        )
-        assert row["positive_share"] == pytest.approx(calls.mean())
-
-
-def test_kappa_by_group_shows_the_prevalence_effect():
-    # identical agreement pattern (one discordant pair in ten), different prevalence of calls
-    balanced = pd.DataFrame(
-        {
-            "g": ["a"] * 10,
-            "reader1_elasticity_kpa": [70] * 5 + [50] * 5,
-            "reader2_elasticity_kpa": [70] * 4 + [50] * 6,
-        }
-    )
-    skewed = pd.DataFrame(
-        {
-            "g": ["b"] * 10,
-            "reader1_elasticity_kpa": [70] * 9 + [50],
-            "reader2_elasticity_kpa": [70] * 8 + [50] * 2,
-        }
-    )
-    table = kappa_by_group(pd.concat([balanced, skewed]), by="g").set_index("group")
-    assert table.loc["a", "observed_agreement"] == table.loc["b", "observed_agreement"] == 0.9
-    assert table.loc["b", "expected_agreement"] > table.loc["a", "expected_agreement"]
-    assert table.loc["b", "estimate"] < table.loc["a", "estimate"]
-
-
-def test_kappa_by_group_errors(lesions):
-    with pytest.raises(ValueError, match="by must name a column"):
-        kappa_by_group(lesions, by="nope")
-    with pytest.raises(TypeError, match="lesions must be a pandas DataFrame"):
-        kappa_by_group([1, 2, 3])
-    one_sided = lesions.assign(reader1_elasticity_kpa=100.0, reader2_elasticity_kpa=100.0)
-    with pytest.raises(ValueError, match="group malignant = '0'"):
-        kappa_by_group(one_sided)
-    gap = lesions.astype({"malignant": float}).copy()
-    gap.loc[gap.index[2], "malignant"] = np.nan
-    with pytest.raises(ValueError, match="column 'malignant', row 2"):
-        kappa_by_group(gap)
+    with pytest.raises(ValueError, match="confidence_level"):
+        repeatability_stats([1.0, 2.0, 3.0], ["a", "a", "b"], confidence_level=0)

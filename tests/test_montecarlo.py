@@ -167,17 +167,6 @@ def test_separated_replicate_gives_nan_and_unconverged(model, reps):
     assert out.loc[1:, "converged"].all()
 
 
-def test_kappa_matches_library(reps):
-    from microcalc.stats import agreement
-
-    got = montecarlo._kappa(reps.reader1_score, reps.reader2_score)
-    for i in range(3):
-        res = agreement.cohen_kappa(
-            reps.reader1_score[i], reps.reader2_score[i], categories=range(1, 6)
-        )
-        assert got[i] == pytest.approx(res.estimate, rel=1e-12)
-
-
 # ------------------------------------------------------------------------------ running
 def test_one_and_two_workers_give_identical_results():
     one = montecarlo.run_replicates(60, seed=3, jobs=1, chunk_size=25)

@@ -75,9 +75,9 @@ def test_qualified_values_use_their_bound():
     assert card.loc["text.auc_by_density.low", "reproduced"] == "not reproduced"
 
 
-def test_level_must_be_a_probability():
-    with pytest.raises(ValueError, match="level"):
-        scorecard.scorecard({}, level=1.5)
+def test_coverage_must_be_a_probability():
+    with pytest.raises(ValueError, match="coverage"):
+        scorecard.scorecard({}, coverage=1.5)
 
 
 def test_json_and_csv_keep_every_double_exactly():

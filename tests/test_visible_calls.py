@@ -44,7 +44,7 @@ HIDING_TAGS = frozenset({"remove-cell", "remove-input", "hide-input", "hide-cell
 #: are not statistics and may stay hidden.
 STATISTIC_CALL = re.compile(
     r"\b(decision|optimism|phantom|accuracy|roc|logistic|compare|agreement|samplesize"
-    r"|calibration|cohort|audit|montecarlo|reconstruct|verdicts|scorecard|proofs)"
+    r"|calibration|cohort|audit|montecarlo|reconstruct|verdicts|scorecard|proofs|readers)"
     r"\.(?!read_cohort_csv\(|default_config\(|format_|[a-z_]*_html\(|glue_values\()[a-z_]+\("
 )
 

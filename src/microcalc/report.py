@@ -26,7 +26,7 @@ import pandas as pd
 
 import microcalc
 from microcalc.stats import accuracy, agreement, compare, logistic, roc
-from microcalc.study import variables
+from microcalc.study import readers, variables
 from microcalc.tablecheck import CheckedTable, check_lesion_table
 
 __all__ = [
@@ -365,14 +365,14 @@ def _kappa(table: pd.DataFrame, cutoff: float) -> dict:
 
 def _icc(measure: str) -> Callable[[pd.DataFrame, float], dict]:
     def run(table: pd.DataFrame, cutoff: float) -> dict:
-        return {"measure": measure, "icc": agreement.reader_icc(table, measure=measure)}
+        return {"measure": measure, "icc": readers.reader_icc(table, measure=measure)}
 
     return run
 
 
 def _bland_altman(measure: str) -> Callable[[pd.DataFrame, float], dict]:
     def run(table: pd.DataFrame, cutoff: float) -> dict:
-        return {"measure": measure, "result": agreement.reader_bland_altman(table, measure=measure)}
+        return {"measure": measure, "result": readers.reader_bland_altman(table, measure=measure)}
 
     return run
 
@@ -587,7 +587,8 @@ def analyze(
     in :mod:`~microcalc.stats.accuracy`; maximum likelihood with Firth's correction when the data are
     separated, and Hosmer-Lemeshow (1980) with ten risk groups in :mod:`~microcalc.stats.logistic`;
     Cohen (1960) kappa, Shrout-Fleiss ICCs and Bland-Altman (1986) limits in
-    :mod:`~microcalc.stats.agreement`. An analysis that the module refuses (for example a stratum with
+    :mod:`~microcalc.stats.agreement` (on the reader columns via :mod:`~microcalc.study.readers`).
+    An analysis that the module refuses (for example a stratum with
     one class only) is listed in ``skipped`` with the module's message.
 
     Examples

@@ -128,7 +128,7 @@ def kappa_forest(
     ----------
     candidates : pandas.DataFrame
         Columns ``estimate``, ``ci_low``, ``ci_high`` and the ``label`` column, one row per
-        candidate (as returned by :func:`microcalc.stats.agreement.kappa_candidates`).
+        candidate (as returned by :func:`microcalc.study.readers.kappa_candidates`).
     published : float
         The published kappa (vertical line).
     published_ci : tuple of float

@@ -1,16 +1,27 @@
-"""Agreement between readers: Cohen's kappa, intraclass correlation, Bland-Altman, repeatability.
+"""Agreement between raters: Cohen's kappa, intraclass correlation, Bland-Altman, repeatability.
 
-The functions work on plain arrays, and the ``reader_*`` / :func:`kappa_candidates` /
-:func:`repeatability` entry points on any table that follows the data dictionary
-(``reader1_score``, ``reader2_elasticity_kpa``, ..., and the long measurement table with
-``participant_id``, ``reader``, ``acquisition`` and a value column).
+Generic functions on arrays (and, for the intraclass correlation, on a wide table with one column
+per rater). They know no table layout of a particular study: the agreement statistics on this
+study's reader columns are in :mod:`microcalc.study.readers`.
+
+Batched kernel: :func:`kappa_estimate` computes unweighted or weighted kappa for a whole stack of
+rating pairs at once (observations along ``axis``, scipy-style); :func:`cohen_kappa` uses it for
+its estimate, and the Monte Carlo study uses it for thousands of replicates.
 
 What is called rather than re-written:
 
-* kappa and its standard errors: :func:`statsmodels.stats.inter_rater.cohens_kappa`;
+* the standard errors of kappa: :func:`statsmodels.stats.inter_rater.cohens_kappa`;
 * the six intraclass correlations and their confidence intervals:
   :func:`pingouin.intraclass_corr`;
 * the proportional-bias regression: :func:`scipy.stats.linregress`.
+
+References
+----------
+Cohen J (1960). A coefficient of agreement for nominal scales. Educ Psychol Meas 20:37-46.
+Shrout PE, Fleiss JL (1979). Intraclass correlations: uses in assessing rater reliability.
+Psychol Bull 86:420-428.
+Bland JM, Altman DG (1999). Measuring agreement in method comparison studies. Stat Methods Med
+Res 8:135-160.
 """
 
 from __future__ import annotations
@@ -38,12 +49,8 @@ __all__ = [
     "dichotomised_kappa",
     "icc_form",
     "intraclass_correlations",
-    "kappa_by_group",
-    "kappa_candidates",
+    "kappa_estimate",
     "kappa_table",
-    "reader_bland_altman",
-    "reader_icc",
-    "repeatability",
     "repeatability_stats",
 ]
 
@@ -51,44 +58,28 @@ _WEIGHTS = ("unweighted", "linear", "quadratic")
 
 
 # ---------------------------------------------------------------------------------------------
-# Input checks shared by the table-level entry points
+# Input checks
 # ---------------------------------------------------------------------------------------------
-def _check_alpha(alpha: float, name: str = "alpha") -> float:
-    if isinstance(alpha, bool) or not isinstance(alpha, (int, float, np.floating)):
-        raise TypeError(f"{name} must be a number, got {alpha!r}")
-    if not 0 < alpha < 1:
-        raise ValueError(f"{name} must lie strictly between 0 and 1, got {alpha!r}")
-    return float(alpha)
+def _check_confidence_level(confidence_level, name: str = "confidence_level") -> float:
+    if isinstance(confidence_level, bool) or not isinstance(
+        confidence_level, (int, float, np.floating)
+    ):
+        raise TypeError(f"{name} must be a number, got {confidence_level!r}")
+    if not 0 < confidence_level < 1:
+        raise ValueError(f"{name} must lie strictly between 0 and 1, got {confidence_level!r}")
+    return float(confidence_level)
 
 
-def _check_table(table, name: str = "table") -> pd.DataFrame:
-    if not isinstance(table, pd.DataFrame):
-        raise TypeError(f"{name} must be a pandas DataFrame, got {type(table).__name__}")
-    return table
-
-
-def _row_label(table: pd.DataFrame, position: int) -> str:
-    label = f"row {position}"
-    if "participant_id" in table.columns:
-        label += f" (participant_id {table['participant_id'].iloc[position]!r})"
-    return label
-
-
-def _table_column(table: pd.DataFrame, column: str) -> np.ndarray:
+def _table_column(table: pd.DataFrame, column) -> np.ndarray:
     """Return a numeric column as floats; errors name the column, the row and the value."""
-    if column not in table.columns:
-        raise ValueError(
-            f"table has no column {column!r} (see the data dictionary); "
-            f"its columns are {list(map(str, table.columns))}"
-        )
     series = table[column]
     numeric = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     bad = np.flatnonzero(~np.isfinite(numeric))
     if bad.size:
         i = int(bad[0])
         raise ValueError(
-            f"column {column!r}, {_row_label(table, i)}: value {series.iloc[i]!r} is not a "
-            f"finite number ({bad.size} such row(s))"
+            f"column {column!r}, row {i}: value {series.iloc[i]!r} is not a finite number "
+            f"({bad.size} such row(s))"
         )
     return as_finite_array(numeric, f"column {column!r}")
 
@@ -120,10 +111,11 @@ class KappaResult:
         Wald confidence interval ``estimate -/+ z * se``, clipped to [-1, 1].
     se_null : float
         Standard error under the null hypothesis kappa = 0, used for the test.
-    z, p_value : float
-        Test of kappa = 0: ``z = estimate / se_null``, two-sided normal p-value.
-    alpha : float
-        One minus the confidence level.
+    statistic, p_value : float
+        Test of kappa = 0: the z statistic ``estimate / se_null`` and its two-sided normal
+        p-value.
+    confidence_level : float
+        Level of the confidence interval.
     """
 
     weights: str
@@ -136,9 +128,9 @@ class KappaResult:
     ci_low: float
     ci_high: float
     se_null: float
-    z: float
+    statistic: float
     p_value: float
-    alpha: float
+    confidence_level: float
 
 
 def _check_categories(categories, values: dict[str, np.ndarray]) -> np.ndarray:
@@ -164,21 +156,170 @@ def _check_categories(categories, values: dict[str, np.ndarray]) -> np.ndarray:
     return cats
 
 
+def _agreement_weights(cats: np.ndarray, weights: str) -> np.ndarray | None:
+    """Agreement weights ``1 - d_ij / max d`` on the category values; None when unweighted."""
+    if weights == "unweighted":
+        return None
+    d = np.abs(cats[:, None] - cats[None, :])
+    span = cats[-1] - cats[0]
+    return 1.0 - d / span if weights == "linear" else 1.0 - d**2 / span**2
+
+
+def _agreement_shares(tables: np.ndarray, w: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """Observed and chance agreement of ``(..., k, k)`` cell proportions (rater 1 in rows)."""
+    rows = tables.sum(axis=-1)
+    cols = tables.sum(axis=-2)
+    if w is None:
+        p_o = np.trace(tables, axis1=-2, axis2=-1)
+        p_e = (rows * cols).sum(axis=-1)
+    else:
+        p_o = (tables * w).sum(axis=(-2, -1))
+        p_e = ((rows @ w) * cols).sum(axis=-1)
+    return p_o, p_e
+
+
+def _category_codes(values: np.ndarray, cats: np.ndarray, name: str, locate) -> np.ndarray:
+    """Position in ``cats`` of every value of a ``(replicates, n)`` array.
+
+    An error names the first value that is no category, at ``locate(row, column)``.
+    """
+    k = cats.size
+    if values.dtype.kind in "iu" and np.all(np.diff(cats) == 1) and cats[0] == round(cats[0]):
+        # consecutive integer categories (the 1-5 score): a subtraction and a range check
+        codes = values.astype(np.intp, copy=False) - int(cats[0])
+        bad = (codes < 0) | (codes >= k) if codes.min() < 0 or codes.max() >= k else None
+    else:
+        codes = np.searchsorted(cats, values)
+        np.clip(codes, 0, k - 1, out=codes)
+        bad = cats[codes] != values
+        bad = bad if bad.any() else None
+    if bad is not None:
+        row, column = (int(i) for i in np.argwhere(bad)[0])
+        raise ValueError(
+            f"{name} holds {float(values[row, column])!r} at position {locate(row, column)}, "
+            f"which is not one of the categories {cats.tolist()}"
+        )
+    return codes
+
+
+def kappa_estimate(
+    rater1,
+    rater2,
+    *,
+    categories: Sequence[float],
+    weights: str = "unweighted",
+    axis: int = -1,
+):
+    """Cohen's kappa, unweighted or weighted, for one pair of raters or a whole stack at once.
+
+    The batched kernel behind :func:`cohen_kappa` (which adds the standard errors, interval and
+    test): every kappa of the package, once or for thousands of replicate data sets, is this
+    function's number.
+
+    Parameters
+    ----------
+    rater1, rater2 : array-like of numbers, same shape
+        The two raters' ratings; observations lie along ``axis``, the other axes index
+        independent pairs of raters (replicates).
+    categories : sequence of numbers
+        All possible categories, strictly increasing (for example ``range(1, 6)``); every rating
+        must be one of them. The weights use the category *values*.
+    weights : {"unweighted", "linear", "quadratic"}, default "unweighted"
+        Disagreement weights ``|i - j|`` or ``(i - j)**2`` on the category values.
+    axis : int, default -1
+        Axis along which the observations lie.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Kappa; a float for 1-D input, otherwise an array with the shape of the input without
+        ``axis``. NaN where chance agreement is 1 (both raters use a single category).
+
+    Notes
+    -----
+    Per pair, the ``k x k`` cell proportions :math:`p_{ij}` come from one ``bincount`` over the
+    whole stack; with agreement weights :math:`w_{ij} = 1 - d_{ij}/\\max d` (the identity when
+    unweighted), :math:`\\kappa = (p_o - p_e)/(1 - p_e)` with :math:`p_o = \\sum w_{ij} p_{ij}`
+    and :math:`p_e = \\sum w_{ij} p_{i.} p_{.j}`. The inputs are checked once for the whole
+    stack; there is no per-replicate loop.
+
+    References
+    ----------
+    Cohen J (1960). A coefficient of agreement for nominal scales. Educ Psychol Meas 20:37-46.
+    Cohen J (1968). Weighted kappa. Psychol Bull 70:213-220.
+
+    Examples
+    --------
+    >>> round(kappa_estimate([1, 2, 3, 3, 2], [1, 2, 3, 2, 2], categories=[1, 2, 3],
+    ...                      weights="linear"), 3)
+    0.737
+    >>> kappa_estimate([[0, 1, 1, 0], [0, 1, 1, 1]], [[0, 1, 1, 0], [1, 1, 1, 0]],
+    ...                categories=[0, 1]).round(3).tolist()
+    [1.0, -0.333]
+    """
+    if weights not in _WEIGHTS:
+        raise ValueError(f"weights must be one of {_WEIGHTS}, got {weights!r}")
+    cats = as_finite_array(categories, "categories")
+    if np.any(np.diff(cats) <= 0):
+        raise ValueError(f"categories must be strictly increasing, got {cats.tolist()}")
+    if cats.size < 2:
+        raise ValueError(f"kappa needs at least two categories, got {cats.tolist()}")
+    arrays = []
+    for name, values in (("rater1", rater1), ("rater2", rater2)):
+        array = np.asarray(values)
+        if array.dtype.kind not in "iufb":
+            try:
+                array = array.astype(float)
+            except (TypeError, ValueError):
+                raise TypeError(f"{name} must hold numbers, got dtype {array.dtype}") from None
+        if array.dtype.kind == "b":
+            array = array.astype(np.intp)
+        if array.ndim == 0:
+            raise ValueError(f"{name} must have at least one dimension")
+        arrays.append(array)
+    a, b = arrays
+    if a.shape != b.shape:
+        raise ValueError(f"rater1 and rater2 must have the same shape, got {a.shape} and {b.shape}")
+    a = np.moveaxis(a, axis, -1)
+    b = np.moveaxis(b, axis, -1)
+    n = a.shape[-1]
+    if n == 0:
+        raise ValueError("rater1 and rater2 hold no observations")
+    lead = a.shape[:-1]
+    position = axis % (len(lead) + 1)
+
+    def locate(row: int, column: int):
+        index = [int(i) for i in np.unravel_index(row, lead)] if lead else []
+        index.insert(position, column)
+        return index[0] if len(index) == 1 else tuple(index)
+
+    k = cats.size
+    code1 = _category_codes(a.reshape(-1, n), cats, "rater1", locate)
+    code2 = _category_codes(b.reshape(-1, n), cats, "rater2", locate)
+    r = code1.shape[0]
+    cells = (np.arange(r)[:, None] * (k * k) + code1 * k + code2).ravel()
+    tables = np.bincount(cells, minlength=r * k * k).reshape(r, k, k) / n
+    p_o, p_e = _agreement_shares(tables, _agreement_weights(cats, weights))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        kappa = ((p_o - p_e) / (1 - p_e)).reshape(lead)
+    return float(kappa) if kappa.ndim == 0 else kappa
+
+
 def cohen_kappa(
     rater1,
     rater2,
     *,
     weights: str = "unweighted",
     categories: Sequence[float] | None = None,
-    alpha: float = 0.05,
+    confidence_level: float = 0.95,
 ) -> KappaResult:
     """Cohen's kappa between two raters, unweighted or with linear or quadratic weights.
 
     Parameters
     ----------
     rater1, rater2 : array-like of numbers
-        The two raters' ordinal ratings of the same items (for example the 1-5 elasticity score,
-        or 0/1 calls).
+        The two raters' ordinal ratings of the same items (for example a 1-5 score, or 0/1
+        calls).
     weights : {"unweighted", "linear", "quadratic"}, default "unweighted"
         Disagreement weights ``|i - j|`` or ``(i - j)**2`` computed on the category *values*
         (Cicchetti-Allison and Fleiss-Cohen weights); scaling does not change kappa.
@@ -186,8 +327,8 @@ def cohen_kappa(
         All possible categories, for example ``range(1, 6)``. Default: the values observed in
         either rater. Because the weights use the category values, an unused category changes
         neither the estimate nor the standard error.
-    alpha : float, default 0.05
-        One minus the confidence level.
+    confidence_level : float, default 0.95
+        Level of the confidence interval.
 
     Returns
     -------
@@ -201,7 +342,7 @@ def cohen_kappa(
     .. math:: \\kappa = \\frac{p_o - p_e}{1 - p_e},\\quad
               p_o = \\sum w_{ij} p_{ij},\\quad p_e = \\sum w_{ij} p_{i.} p_{.j}.
 
-    The estimate and both variances come from
+    The estimate is :func:`kappa_estimate` (the batched kernel); both variances come from
     :func:`statsmodels.stats.inter_rater.cohens_kappa`. ``se`` is the large-sample (non-null)
     standard error of Fleiss, Cohen & Everitt (1969), the one SAS PROC FREQ reports; ``se_null``
     is its value under kappa = 0 and is used only for the z test. For the unweighted kappa this
@@ -222,7 +363,7 @@ def cohen_kappa(
     >>> round(r.estimate, 3)
     0.737
     """
-    alpha = _check_alpha(alpha)
+    confidence_level = _check_confidence_level(confidence_level)
     if weights not in _WEIGHTS:
         raise ValueError(f"weights must be one of {_WEIGHTS}, got {weights!r}")
     a = as_finite_array(rater1, "rater1")
@@ -232,28 +373,23 @@ def cohen_kappa(
     k = cats.size
     table = np.zeros((k, k))
     np.add.at(table, (np.searchsorted(cats, a), np.searchsorted(cats, b)), 1.0)
-
-    # statsmodels takes sqrt of a variance that rounding can make -1e-17: silence that warning.
-    with np.errstate(invalid="ignore", divide="ignore"):
-        if weights == "unweighted":
-            res = _sm_cohens_kappa(table)
-            agreement_w = np.eye(k)
-        else:
-            res = _sm_cohens_kappa(table, weights=cats, wt=weights)
-            agreement_w = 1.0 - np.asarray(res.weights, dtype=float)
-    probs = table / n
-    expected = probs.sum(axis=1)[:, None] * probs.sum(axis=0)[None, :]
-    p_o = float((agreement_w * probs).sum())
-    p_e = float((agreement_w * expected).sum())
+    p_o, p_e = (float(v) for v in _agreement_shares(table / n, _agreement_weights(cats, weights)))
     if math.isclose(p_e, 1.0):
         raise ValueError(
             "rater1 and rater2 both use a single category; chance agreement is 1 and kappa is "
             "undefined"
         )
-    estimate = float(res.kappa)
+    estimate = kappa_estimate(a, b, categories=cats, weights=weights)
+
+    # statsmodels takes sqrt of a variance that rounding can make -1e-17: silence that warning.
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if weights == "unweighted":
+            res = _sm_cohens_kappa(table)
+        else:
+            res = _sm_cohens_kappa(table, weights=cats, wt=weights)
     se = math.sqrt(max(float(res.var_kappa), 0.0))
     se_null = math.sqrt(max(float(res.var_kappa0), 0.0))
-    zq = stats.norm.ppf(1 - alpha / 2)
+    zq = stats.norm.ppf(0.5 + confidence_level / 2)
     z = estimate / se_null if se_null > 0 else math.copysign(math.inf, estimate)
     return KappaResult(
         weights=weights,
@@ -266,30 +402,30 @@ def cohen_kappa(
         ci_low=float(max(-1.0, estimate - zq * se)),
         ci_high=float(min(1.0, estimate + zq * se)),
         se_null=se_null,
-        z=float(z),
+        statistic=float(z),
         p_value=float(2 * stats.norm.sf(abs(z))),
-        alpha=alpha,
+        confidence_level=confidence_level,
     )
 
 
 def dichotomised_kappa(
-    marker1,
-    marker2,
+    rater1,
+    rater2,
     *,
     cutoff: float,
-    alpha: float = 0.05,
-    names=("marker1", "marker2"),
+    confidence_level: float = 0.95,
+    names=("rater1", "rater2"),
 ) -> KappaResult:
-    """Unweighted kappa of the two readers' positive calls ``marker >= cutoff``.
+    """Unweighted kappa of two raters' positive calls ``value >= cutoff``.
 
     Parameters
     ----------
-    marker1, marker2 : array-like of numbers
-        The two readers' continuous (or ordinal) values.
+    rater1, rater2 : array-like of numbers
+        The two raters' continuous (or ordinal) values of the same items.
     cutoff : float
-        A value at or above the cutoff is a positive call (the paper's 62 kPa for elasticity).
-    alpha : float, default 0.05
-        One minus the confidence level.
+        A value at or above the cutoff is a positive call.
+    confidence_level : float, default 0.95
+        Level of the confidence interval.
     names : tuple of two str
         Names used in error messages.
 
@@ -313,19 +449,23 @@ def dichotomised_kappa(
     0.5
     """
     cutoff = float(as_finite_array([cutoff], "cutoff")[0])
-    a = as_finite_array(marker1, names[0])
-    b = as_finite_array(marker2, names[1])
+    a = as_finite_array(rater1, names[0])
+    b = as_finite_array(rater2, names[1])
     check_same_length(**{names[0]: a, names[1]: b})
     return cohen_kappa(
         (a >= cutoff).astype(float),
         (b >= cutoff).astype(float),
         categories=[0, 1],
-        alpha=alpha,
+        confidence_level=confidence_level,
     )
 
 
 def kappa_table(
-    rater1, rater2, *, categories: Sequence[float] | None = None, alpha: float = 0.05
+    rater1,
+    rater2,
+    *,
+    categories: Sequence[float] | None = None,
+    confidence_level: float = 0.95,
 ) -> pd.DataFrame:
     """Unweighted, linear- and quadratic-weighted kappa in one tidy table.
 
@@ -335,8 +475,8 @@ def kappa_table(
         The two raters' ordinal ratings.
     categories : sequence of numbers, optional
         All possible categories (see :func:`cohen_kappa`).
-    alpha : float, default 0.05
-        One minus the confidence level.
+    confidence_level : float, default 0.95
+        Level of the confidence intervals.
 
     Returns
     -------
@@ -358,236 +498,17 @@ def kappa_table(
     ['unweighted', 'linear', 'quadratic']
     """
     rows = [
-        asdict(cohen_kappa(rater1, rater2, weights=w, categories=categories, alpha=alpha))
+        asdict(
+            cohen_kappa(
+                rater1,
+                rater2,
+                weights=w,
+                categories=categories,
+                confidence_level=confidence_level,
+            )
+        )
         for w in _WEIGHTS
     ]
-    return pd.DataFrame(rows)
-
-
-def kappa_candidates(
-    lesions: pd.DataFrame,
-    *,
-    cutoff: float = 62.0,
-    score_cutoff: float = 4,
-    strain_ratio_cutoff: float | None = None,
-    target: float | None = None,
-    alpha: float = 0.05,
-) -> pd.DataFrame:
-    """Every kappa a paper could have meant by "inter-observer kappa", side by side.
-
-    The paper reports one kappa without saying on what it was computed. This lists the
-    candidates from the lesion table's reader columns, so that a chapter can show which lands
-    near the published value.
-
-    Parameters
-    ----------
-    lesions : pandas.DataFrame
-        Lesion table with ``reader1_score``, ``reader2_score``, ``reader1_elasticity_kpa`` and
-        ``reader2_elasticity_kpa`` (and the strain-ratio columns if ``strain_ratio_cutoff`` is
-        given).
-    cutoff : float, default 62.0
-        Elasticity cutoff (kPa) for the dichotomised call ``elasticity >= cutoff``.
-    score_cutoff : float, default 4
-        A score at or above this is a positive call (scores 4-5 "suspicious").
-    strain_ratio_cutoff : float, optional
-        If given, also the kappa of ``strain_ratio >= strain_ratio_cutoff``.
-    target : float, optional
-        A published kappa; adds ``abs_difference = |estimate - target|`` and
-        ``target_in_ci`` (whether the candidate's CI covers it).
-    alpha : float, default 0.05
-        One minus the confidence level.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per candidate: ``candidate``, ``variable``, ``scale`` and the fields of
-        :class:`KappaResult` (``estimate``, ``se``, ``ci_low``, ``ci_high``, ``p_value`` ...).
-
-    Notes
-    -----
-    The candidates are the unweighted, linear- and quadratic-weighted kappa of the 1-5 score,
-    the kappa of the dichotomised score and of the dichotomised elasticity (and strain ratio).
-    Prevalence and the number of categories move kappa a lot, so these can differ widely on the
-    same readers. See :func:`cohen_kappa` for the formulas.
-
-    References
-    ----------
-    Cohen J (1960). A coefficient of agreement for nominal scales. Educ Psychol Meas 20:37-46.
-    Cohen J (1968). Weighted kappa. Psychol Bull 70:213-220.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> t = pd.DataFrame({"reader1_score": [1, 2, 4, 5], "reader2_score": [1, 3, 4, 5],
-    ...                   "reader1_elasticity_kpa": [40, 50, 70, 90],
-    ...                   "reader2_elasticity_kpa": [42, 66, 72, 88]})
-    >>> kappa_candidates(t)["candidate"].tolist()[:2]
-    ['score, unweighted', 'score, linear weights']
-    """
-    lesions = _check_table(lesions, "lesions")
-    s1 = _table_column(lesions, "reader1_score")
-    s2 = _table_column(lesions, "reader2_score")
-    e1 = _table_column(lesions, "reader1_elasticity_kpa")
-    e2 = _table_column(lesions, "reader2_elasticity_kpa")
-    score_categories = np.arange(1.0, 6.0)
-    for column, values in (("reader1_score", s1), ("reader2_score", s2)):
-        bad = np.flatnonzero(~np.isin(values, score_categories))
-        if bad.size:
-            i = int(bad[0])
-            raise ValueError(
-                f"column {column!r}, {_row_label(lesions, i)}: value {float(values[i])!r} is not "
-                "a score 1, 2, 3, 4 or 5"
-            )
-    rows = []
-    for w, label in zip(
-        _WEIGHTS, ("unweighted", "linear weights", "quadratic weights"), strict=True
-    ):
-        r = cohen_kappa(s1, s2, weights=w, categories=score_categories, alpha=alpha)
-        rows.append(
-            {
-                "candidate": f"score, {label}",
-                "variable": "score",
-                "scale": "1-5",
-                **asdict(r),
-            }
-        )
-    r = dichotomised_kappa(
-        s1,
-        s2,
-        cutoff=score_cutoff,
-        alpha=alpha,
-        names=("reader1_score", "reader2_score"),
-    )
-    rows.append(
-        {
-            "candidate": f"score >= {score_cutoff:g}",
-            "variable": "score",
-            "scale": "binary",
-            **asdict(r),
-        }
-    )
-    r = dichotomised_kappa(
-        e1,
-        e2,
-        cutoff=cutoff,
-        alpha=alpha,
-        names=("reader1_elasticity_kpa", "reader2_elasticity_kpa"),
-    )
-    rows.append(
-        {
-            "candidate": f"elasticity >= {cutoff:g} kPa",
-            "variable": "elasticity_kpa",
-            "scale": "binary",
-            **asdict(r),
-        }
-    )
-    if strain_ratio_cutoff is not None:
-        r1 = _table_column(lesions, "reader1_strain_ratio")
-        r2 = _table_column(lesions, "reader2_strain_ratio")
-        r = dichotomised_kappa(
-            r1,
-            r2,
-            cutoff=strain_ratio_cutoff,
-            alpha=alpha,
-            names=("reader1_strain_ratio", "reader2_strain_ratio"),
-        )
-        rows.append(
-            {
-                "candidate": f"strain ratio >= {strain_ratio_cutoff:g}",
-                "variable": "strain_ratio",
-                "scale": "binary",
-                **asdict(r),
-            }
-        )
-    out = pd.DataFrame(rows)
-    if target is not None:
-        target = float(as_finite_array([target], "target")[0])
-        out["abs_difference"] = (out["estimate"] - target).abs()
-        out["target_in_ci"] = (out["ci_low"] <= target) & (target <= out["ci_high"])
-    return out
-
-
-def kappa_by_group(
-    lesions: pd.DataFrame,
-    *,
-    by: str = "malignant",
-    measure: str = "elasticity_kpa",
-    cutoff: float = 62.0,
-    alpha: float = 0.05,
-) -> pd.DataFrame:
-    """Kappa of the two readers' dichotomised calls within each group and in all lesions.
-
-    Shows how kappa depends on how common positive calls are: the same readers, with the same
-    observed agreement, get a lower kappa where almost every call is positive (or negative).
-
-    Parameters
-    ----------
-    lesions : pandas.DataFrame
-        Lesion table with ``reader1_<measure>``, ``reader2_<measure>`` and the ``by`` column.
-    by : str, default "malignant"
-        Column that defines the groups (any values without missing entries).
-    measure : str, default "elasticity_kpa"
-        Measure whose readers' values are dichotomised.
-    cutoff : float, default 62.0
-        A value at or above the cutoff is a positive call.
-    alpha : float, default 0.05
-        One minus the confidence level.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per group (sorted) and a last row ``"all"``: ``group``, ``positive_share`` (share
-        of the ``2 n`` calls that are positive) and the fields of :class:`KappaResult`.
-
-    Notes
-    -----
-    Each row is :func:`dichotomised_kappa` on that subset. With observed agreement
-    :math:`p_o` and share of positive calls :math:`\\pi` (both readers alike), chance
-    agreement is about :math:`p_e = \\pi^2 + (1-\\pi)^2`, which approaches 1 as
-    :math:`\\pi` approaches 0 or 1; :math:`\\kappa = (p_o - p_e)/(1 - p_e)` then falls even
-    when :math:`p_o` does not.
-
-    References
-    ----------
-    Cohen J (1960). A coefficient of agreement for nominal scales. Educ Psychol Meas 20:37-46.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> t = pd.DataFrame({"malignant": [1, 1, 1, 0, 0, 0],
-    ...                   "reader1_elasticity_kpa": [80, 70, 50, 40, 65, 30],
-    ...                   "reader2_elasticity_kpa": [85, 60, 55, 45, 70, 35]})
-    >>> kappa_by_group(t)["group"].tolist()
-    ['0', '1', 'all']
-    """
-    lesions = _check_table(lesions, "lesions")
-    if not isinstance(by, str) or by not in lesions.columns:
-        raise ValueError(
-            f"by must name a column of lesions, got {by!r}; its columns are "
-            f"{list(map(str, lesions.columns))}"
-        )
-    if not isinstance(measure, str):
-        raise TypeError(f"measure must be a string, got {measure!r}")
-    cutoff = float(as_finite_array([cutoff], "cutoff")[0])
-    missing = np.flatnonzero(lesions[by].isna().to_numpy())
-    if missing.size:
-        i = int(missing[0])
-        raise ValueError(f"column {by!r}, {_row_label(lesions, i)}: value is missing")
-    c1, c2 = f"reader1_{measure}", f"reader2_{measure}"
-    x1 = _table_column(lesions, c1)
-    x2 = _table_column(lesions, c2)
-    labels = lesions[by].to_numpy()
-    subsets = [(str(g), labels == g) for g in sorted(pd.unique(labels))]
-    subsets.append(("all", np.ones(len(lesions), dtype=bool)))
-    rows = []
-    for group, keep in subsets:
-        a, b = x1[keep], x2[keep]
-        try:
-            r = dichotomised_kappa(a, b, cutoff=cutoff, alpha=alpha, names=(c1, c2))
-        except ValueError as error:
-            raise ValueError(f"group {by} = {group!r}: {error}") from None
-        positive = float(((a >= cutoff).sum() + (b >= cutoff).sum()) / (2 * a.size))
-        rows.append({"group": group, "positive_share": positive, **asdict(r)})
     return pd.DataFrame(rows)
 
 
@@ -677,15 +598,16 @@ def intraclass_correlations(ratings) -> pd.DataFrame:
     Parameters
     ----------
     ratings : pandas.DataFrame or 2-D array-like
-        Wide table: one row per target (participant), one column per rater; complete.
+        Wide table: one row per target (a rated item or person), one column per rater;
+        complete.
 
     Returns
     -------
     pandas.DataFrame
         Six rows (``ICC1``, ``ICC2``, ``ICC3``, ``ICC1k``, ``ICC2k``, ``ICC3k``) with columns
         ``form``, ``shrout_fleiss``, ``mcgraw_wong``, ``model``, ``definition``, ``unit``,
-        ``estimate``, ``ci_low``, ``ci_high``, ``f_stat``, ``df1``, ``df2``, ``p_value``,
-        ``n_targets``, ``n_raters``.
+        ``estimate``, ``ci_low``, ``ci_high``, ``statistic`` (the F statistic), ``df1``, ``df2``,
+        ``p_value``, ``n_targets``, ``n_raters``.
 
     Notes
     -----
@@ -758,7 +680,7 @@ def intraclass_correlations(ratings) -> pd.DataFrame:
                 "estimate": float(row["ICC"]),
                 "ci_low": float(low),
                 "ci_high": float(high),
-                "f_stat": float(row["F"]),
+                "statistic": float(row["F"]),
                 "df1": float(row["df1"]),
                 "df2": float(row["df2"]),
                 "p_value": float(row["pval"]),
@@ -768,47 +690,6 @@ def intraclass_correlations(ratings) -> pd.DataFrame:
         )
     order = ["ICC1", "ICC2", "ICC3", "ICC1k", "ICC2k", "ICC3k"]
     out = pd.DataFrame(rows).set_index("form").loc[order].reset_index()
-    return out
-
-
-def reader_icc(lesions: pd.DataFrame, *, measure: str = "elasticity_kpa") -> pd.DataFrame:
-    """The six ICCs between reader 1 and reader 2 for one measure of the lesion table.
-
-    Parameters
-    ----------
-    lesions : pandas.DataFrame
-        Lesion table with ``reader1_<measure>`` and ``reader2_<measure>``.
-    measure : str, default "elasticity_kpa"
-        ``"elasticity_kpa"`` or ``"strain_ratio"`` (any measure with both reader columns).
-
-    Returns
-    -------
-    pandas.DataFrame
-        As :func:`intraclass_correlations`, with a ``measure`` column first.
-
-    Notes
-    -----
-    See :func:`intraclass_correlations`; the recommended form is :func:`icc_form`.
-
-    References
-    ----------
-    Shrout PE, Fleiss JL (1979). Psychol Bull 86:420-428.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> t = pd.DataFrame({"reader1_strain_ratio": [1.1, 2.3, 1.5, 2.9],
-    ...                   "reader2_strain_ratio": [1.2, 2.2, 1.6, 3.0]})
-    >>> reader_icc(t, measure="strain_ratio").shape
-    (6, 16)
-    """
-    lesions = _check_table(lesions, "lesions")
-    if not isinstance(measure, str):
-        raise TypeError(f"measure must be a string, got {measure!r}")
-    columns = [f"reader1_{measure}", f"reader2_{measure}"]
-    wide = pd.DataFrame({c: _table_column(lesions, c) for c in columns})
-    out = intraclass_correlations(wide)
-    out.insert(0, "measure", measure)
     return out
 
 
@@ -832,24 +713,21 @@ class IccChoice:
     reason: str
 
 
-def icc_form(
-    *, raters: str = "fixed", unit: str = "average", definition: str = "consistency"
-) -> IccChoice:
-    """Name the intraclass correlation that fits a reader design.
+def icc_form(*, raters: str, unit: str, definition: str) -> IccChoice:
+    """Name the intraclass correlation that fits a rater design.
 
-    The default is this study: the same two readers measured every participant, they are the
-    only readers the conclusions are about, and the analysed value is their average.
+    The three questions have no default: they describe the design of a particular study.
 
     Parameters
     ----------
-    raters : {"fixed", "random", "different"}, default "fixed"
+    raters : {"fixed", "random", "different"}
         ``"fixed"``: the same raters rate every target and are the only raters of interest
         (two-way mixed model). ``"random"``: the same raters rate every target but stand for a
         population of raters (two-way random). ``"different"``: each target has its own raters
         (one-way random).
-    unit : {"average", "single"}, default "average"
+    unit : {"average", "single"}
         Whether the value that is analysed is the mean of the k raters or one rater's value.
-    definition : {"consistency", "agreement"}, default "consistency"
+    definition : {"consistency", "agreement"}
         Whether a constant offset between raters counts as disagreement (``"agreement"``).
 
     Returns
@@ -858,15 +736,13 @@ def icc_form(
 
     Notes
     -----
-    Two fixed readers whose values are averaged: the readers are not a sample from a population
-    of readers (the study does not claim that any radiologist would agree), so the rater effect
-    is fixed: Shrout & Fleiss case 3. The elasticity that enters the ROC and regression analyses
-    is the mean of the two readers, so the reliability that matters is that of a mean of k = 2
-    measurements: the "k" form. A fixed reader offset shifts every participant equally and does
-    not change ranks, AUC or odds ratios per kPa, so consistency is the natural definition:
-    ICC(3,k), McGraw & Wong ICC(C,k). If a fixed cutoff such as 62 kPa is to be applied by other
-    readers, absolute agreement matters: report ICC(A,k) (numerically Shrout & Fleiss ICC(2,k))
-    next to the Bland-Altman bias. With ``raters="different"`` only the one-way forms exist.
+    Fixed raters (the only raters the conclusions are about) give a fixed rater effect: Shrout
+    & Fleiss case 3 for consistency. If the analysed value is the mean of the k raters, the
+    reliability that matters is that of the mean: the "k" form. A constant rater offset does not
+    change ranks or slopes, so consistency suits analyses that use only those; when a fixed
+    cutoff is to be applied by other raters, absolute agreement matters (McGraw & Wong ICC(A,.),
+    numerically Shrout & Fleiss ICC(2,.)). With ``raters="different"`` only the one-way forms
+    exist. The choice for this study's readers: :func:`microcalc.study.readers.study_icc_form`.
 
     References
     ----------
@@ -879,7 +755,7 @@ def icc_form(
 
     Examples
     --------
-    >>> icc_form().form
+    >>> icc_form(raters="fixed", unit="average", definition="consistency").form
     'ICC3k'
     >>> icc_form(raters="random", unit="single", definition="agreement").shrout_fleiss
     'ICC(2,1)'
@@ -969,8 +845,12 @@ class BlandAltmanResult:
     slope, slope_se, slope_ci_low, slope_ci_high, slope_p_value, intercept : float
         Least-squares regression of the difference on the mean (proportional bias if the slope
         differs from 0).
-    coverage, alpha : float
-        Intended coverage of the limits and one minus the confidence level of the CIs.
+    coverage : float
+        Intended coverage of the limits of agreement: the share of differences between the two
+        methods they are meant to contain. Not a confidence level: it fixes where the limits
+        are, not how sure one is of them.
+    confidence_level : float
+        Level of the confidence intervals of the bias, the limits and the slope.
     """
 
     n: int
@@ -997,12 +877,12 @@ class BlandAltmanResult:
     slope_p_value: float
     intercept: float
     coverage: float
-    alpha: float
+    confidence_level: float
 
     def to_frame(self) -> pd.DataFrame:
         """Tidy table: one row per estimate (``bias``, ``loa_low``, ``loa_high``,
         ``proportional_bias_slope``) with ``estimate``, ``se``, ``ci_low``, ``ci_high``,
-        ``p_value``."""
+        ``confidence_level``, ``p_value``."""
         nan = float("nan")
         return pd.DataFrame(
             {
@@ -1021,6 +901,7 @@ class BlandAltmanResult:
                     self.loa_high_ci_high,
                     self.slope_ci_high,
                 ],
+                "confidence_level": self.confidence_level,
                 "p_value": [self.bias_p_value, nan, nan, self.slope_p_value],
             }
         )
@@ -1031,7 +912,7 @@ def _is_number(value) -> bool:
 
 
 def bland_altman(
-    x, y, *, coverage: float = 0.95, alpha: float = 0.05, names=("x", "y")
+    x, y, *, coverage: float = 0.95, confidence_level: float = 0.95, names=("x", "y")
 ) -> BlandAltmanResult:
     """Bland-Altman analysis of two paired measurements.
 
@@ -1040,9 +921,11 @@ def bland_altman(
     x, y : array-like of numbers
         Paired measurements (for example reader 1 and reader 2 elasticity).
     coverage : float, default 0.95
-        Share of differences the limits of agreement are meant to contain.
-    alpha : float, default 0.05
-        One minus the confidence level of the CIs of the bias, the limits and the slope.
+        Share of differences the limits of agreement are meant to contain (1.96 SD for 0.95).
+        This is the coverage of the limits, a property of the population of differences, not
+        the level of a confidence interval.
+    confidence_level : float, default 0.95
+        Level of the confidence intervals of the bias, the limits and the slope.
     names : tuple of two str
         Names used in error messages.
 
@@ -1059,7 +942,7 @@ def bland_altman(
 
     .. math:: \\mathrm{SE}(\\bar d \\pm z s) = s \\sqrt{1/n + z^2 / (2(n-1))},
 
-    and the CIs use :math:`t_{n-1, 1-\\alpha/2}`. This is the approximate interval, not the exact
+    and the CIs use :math:`t_{n-1, (1+\\gamma)/2}` at confidence level :math:`\\gamma`. This is the approximate interval, not the exact
     one based on the non-central t distribution (Carkeet 2015), which is slightly wider for
     small n. Proportional bias: ordinary least squares of :math:`d` on :math:`(x+y)/2`
     (Bland & Altman 1999, section 3.2), t test of the slope.
@@ -1077,7 +960,7 @@ def bland_altman(
     >>> round(r.bias, 3), round(r.sd_diff, 3)
     (0.5, 0.707)
     """
-    alpha = _check_alpha(alpha)
+    confidence_level = _check_confidence_level(confidence_level)
     if not _is_number(coverage):
         raise TypeError(f"coverage must be a number, got {coverage!r}")
     if not 0 < coverage < 1:
@@ -1097,7 +980,7 @@ def bland_altman(
     bias = float(d.mean())
     sd = float(d.std(ddof=1))
     z = float(stats.norm.ppf((1 + coverage) / 2))
-    tq = float(stats.t.ppf(1 - alpha / 2, n - 1))
+    tq = float(stats.t.ppf(0.5 + confidence_level / 2, n - 1))
     bias_se = sd / math.sqrt(n)
     loa_low, loa_high = bias - z * sd, bias + z * sd
     loa_se = sd * math.sqrt(1 / n + z**2 / (2 * (n - 1)))
@@ -1107,7 +990,7 @@ def bland_altman(
         bias_p = 1.0 if bias == 0 else 0.0
     inside = (d >= loa_low) & (d <= loa_high)
     fit = stats.linregress(m, d)
-    t2 = float(stats.t.ppf(1 - alpha / 2, n - 2))
+    t2 = float(stats.t.ppf(0.5 + confidence_level / 2, n - 2))
     return BlandAltmanResult(
         n=n,
         bias=bias,
@@ -1133,7 +1016,7 @@ def bland_altman(
         slope_p_value=float(fit.pvalue),
         intercept=float(fit.intercept),
         coverage=float(coverage),
-        alpha=alpha,
+        confidence_level=confidence_level,
     )
 
 
@@ -1178,57 +1061,6 @@ def bland_altman_points(x, y, *, coverage: float = 0.95) -> pd.DataFrame:
     )
 
 
-def reader_bland_altman(
-    lesions: pd.DataFrame,
-    *,
-    measure: str = "elasticity_kpa",
-    coverage: float = 0.95,
-    alpha: float = 0.05,
-) -> BlandAltmanResult:
-    """Bland-Altman of reader 1 minus reader 2 for one measure of the lesion table.
-
-    Parameters
-    ----------
-    lesions : pandas.DataFrame
-        Lesion table with ``reader1_<measure>`` and ``reader2_<measure>``.
-    measure : str, default "elasticity_kpa"
-        ``"elasticity_kpa"`` or ``"strain_ratio"``.
-    coverage, alpha : float
-        As in :func:`bland_altman`.
-
-    Returns
-    -------
-    BlandAltmanResult
-
-    Notes
-    -----
-    See :func:`bland_altman`.
-
-    References
-    ----------
-    Bland JM, Altman DG (1999). Stat Methods Med Res 8:135-160.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> t = pd.DataFrame({"reader1_elasticity_kpa": [50.0, 70.0, 90.0, 40.0],
-    ...                   "reader2_elasticity_kpa": [52.0, 69.0, 91.0, 41.0]})
-    >>> reader_bland_altman(t).bias
-    -0.75
-    """
-    lesions = _check_table(lesions, "lesions")
-    if not isinstance(measure, str):
-        raise TypeError(f"measure must be a string, got {measure!r}")
-    c1, c2 = f"reader1_{measure}", f"reader2_{measure}"
-    return bland_altman(
-        _table_column(lesions, c1),
-        _table_column(lesions, c2),
-        coverage=coverage,
-        alpha=alpha,
-        names=(c1, c2),
-    )
-
-
 # ---------------------------------------------------------------------------------------------
 # Repeatability across acquisitions
 # ---------------------------------------------------------------------------------------------
@@ -1253,8 +1085,8 @@ class RepeatabilityResult:
     repeatability_coefficient, rc_ci_low, rc_ci_high : float
         ``1.96 * sqrt(2) * within_sd``, the difference that two measurements on the same subject
         stay within for 95% of pairs, and its CI.
-    alpha : float
-        One minus the confidence level.
+    confidence_level : float
+        Level of the confidence intervals.
     """
 
     n_subjects: int
@@ -1269,10 +1101,10 @@ class RepeatabilityResult:
     repeatability_coefficient: float
     rc_ci_low: float
     rc_ci_high: float
-    alpha: float
+    confidence_level: float
 
 
-def repeatability_stats(values, subjects, *, alpha: float = 0.05) -> RepeatabilityResult:
+def repeatability_stats(values, subjects, *, confidence_level: float = 0.95) -> RepeatabilityResult:
     """Within-subject SD, coefficient of variation and repeatability coefficient.
 
     Parameters
@@ -1280,9 +1112,11 @@ def repeatability_stats(values, subjects, *, alpha: float = 0.05) -> Repeatabili
     values : array-like of numbers
         All measurements.
     subjects : array-like
-        Subject label of each measurement (here participant x reader); any hashable labels.
-    alpha : float, default 0.05
-        One minus the confidence level.
+        Subject label of each measurement (for example participant x reader); any hashable
+        labels.
+    confidence_level : float, default 0.95
+        Level of the confidence intervals of the within-subject SD and the repeatability
+        coefficient.
 
     Returns
     -------
@@ -1293,8 +1127,8 @@ def repeatability_stats(values, subjects, *, alpha: float = 0.05) -> Repeatabili
     .. math:: s_w^2 = \\frac{\\sum_i \\sum_j (x_{ij} - \\bar x_i)^2}{\\sum_i (n_i - 1)},\\qquad
               RC = z_{0.975} \\sqrt{2}\\, s_w \\approx 2.77\\, s_w.
 
-    CI of :math:`s_w`: :math:`s_w \\sqrt{df / \\chi^2_{df}(1-\\alpha/2)}` to
-    :math:`s_w \\sqrt{df / \\chi^2_{df}(\\alpha/2)}`. Two coefficients of variation are given:
+    CI of :math:`s_w` at confidence level :math:`\\gamma`, with tail :math:`t = (1-\\gamma)/2`:
+    :math:`s_w \\sqrt{df / \\chi^2_{df}(1-t)}` to :math:`s_w \\sqrt{df / \\chi^2_{df}(t)}`. Two coefficients of variation are given:
     :math:`s_w / \\bar x` and the root mean square of the per-subject CVs (Bland 2006), which
     suits measurement error proportional to the mean.
 
@@ -1312,7 +1146,8 @@ def repeatability_stats(values, subjects, *, alpha: float = 0.05) -> Repeatabili
     >>> round(r.within_sd, 3)
     1.0
     """
-    alpha = _check_alpha(alpha)
+    confidence_level = _check_confidence_level(confidence_level)
+    tail = (1 - confidence_level) / 2
     x = as_finite_array(values, "values")
     labels = np.asarray(subjects, dtype=object)
     if labels.ndim != 1:
@@ -1336,8 +1171,8 @@ def repeatability_stats(values, subjects, *, alpha: float = 0.05) -> Repeatabili
     ss = float(np.sum(resid**2))
     sw = math.sqrt(ss / df)
     grand = float(x.mean())
-    lo = math.sqrt(ss / stats.chi2.ppf(1 - alpha / 2, df))
-    hi = math.sqrt(ss / stats.chi2.ppf(alpha / 2, df))
+    lo = math.sqrt(ss / stats.chi2.ppf(1 - tail, df))
+    hi = math.sqrt(ss / stats.chi2.ppf(tail, df))
     repeated = counts >= 2
     subject_var = np.bincount(codes, weights=resid**2)[repeated] / (counts[repeated] - 1)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -1357,78 +1192,5 @@ def repeatability_stats(values, subjects, *, alpha: float = 0.05) -> Repeatabili
         repeatability_coefficient=factor * sw,
         rc_ci_low=factor * lo,
         rc_ci_high=factor * hi,
-        alpha=alpha,
+        confidence_level=confidence_level,
     )
-
-
-def repeatability(
-    measurements: pd.DataFrame, *, value: str = "emean_kpa", alpha: float = 0.05
-) -> pd.DataFrame:
-    """Repeatability across acquisitions, per reader and for both readers pooled.
-
-    Parameters
-    ----------
-    measurements : pandas.DataFrame
-        Long measurement table with ``participant_id``, ``reader``, ``acquisition`` and the
-        ``value`` column; one row per participant, reader and acquisition.
-    value : str, default "emean_kpa"
-        ``"emean_kpa"``, ``"emax_kpa"`` or ``"strain_ratio"``.
-    alpha : float, default 0.05
-        One minus the confidence level.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per reader and a last row ``"all"``; columns ``group``, ``value`` and the
-        fields of :class:`RepeatabilityResult`.
-
-    Notes
-    -----
-    A subject is one participant measured by one reader; its acquisitions are the repeated
-    measurements. See :func:`repeatability_stats` for the formulas.
-
-    References
-    ----------
-    Bland JM, Altman DG (1996). Measurement error. BMJ 313:744.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> m = pd.DataFrame({"participant_id": ["P001"] * 3 + ["P002"] * 3, "reader": 1,
-    ...                   "acquisition": [1, 2, 3] * 2, "emean_kpa": [50, 51, 52, 80, 81, 82]})
-    >>> repeatability(m)["group"].tolist()
-    ['1', 'all']
-    """
-    measurements = _check_table(measurements, "measurements")
-    for column in ("participant_id", "reader", "acquisition"):
-        if column not in measurements.columns:
-            raise ValueError(
-                f"measurements has no column {column!r} (see the data dictionary); its columns "
-                f"are {list(map(str, measurements.columns))}"
-            )
-        missing = np.flatnonzero(measurements[column].isna().to_numpy())
-        if missing.size:
-            i = int(missing[0])
-            raise ValueError(f"column {column!r}, row {i}: value is missing")
-    x = _table_column(measurements, value)
-    keys = measurements[["participant_id", "reader", "acquisition"]]
-    duplicated = np.flatnonzero(keys.duplicated().to_numpy())
-    if duplicated.size:
-        i = int(duplicated[0])
-        row = keys.iloc[i]
-        raise ValueError(
-            f"measurements row {i} repeats participant_id {row['participant_id']!r}, reader "
-            f"{row['reader']!r}, acquisition {row['acquisition']!r}"
-        )
-    subject = (
-        measurements["participant_id"].astype(str) + "\x1f" + measurements["reader"].astype(str)
-    ).to_numpy()
-    reader = measurements["reader"].astype(str).to_numpy()
-    rows = []
-    for group in sorted(pd.unique(reader)):
-        keep = reader == group
-        res = repeatability_stats(x[keep], subject[keep], alpha=alpha)
-        rows.append({"group": group, "value": value, **asdict(res)})
-    res = repeatability_stats(x, subject, alpha=alpha)
-    rows.append({"group": "all", "value": value, **asdict(res)})
-    return pd.DataFrame(rows)

@@ -116,6 +116,12 @@ def format_p_value(p: float, *, digits: int = 3) -> str:
     -------
     str
 
+    References
+    ----------
+    Lang TA, Altman DG. Basic statistical reporting for articles published in biomedical
+    journals: the "Statistical Analyses and Methods in the Published Literature" or the SAMPL
+    Guidelines. Int J Nurs Stud. 2015;52:5-9.
+
     Examples
     --------
     >>> format_p_value(0.0421)
@@ -1495,6 +1501,12 @@ def p_value_verdict(
     Rounding is half-up at the printed decimal. A printed "0.001" with ``qualifier="="`` is
     matched only by values in [0.0005, 0.0015); a paper that prints "0.001" for anything
     smaller is using a floor, which this function does not assume.
+
+    References
+    ----------
+    Nuijten MB, Hartgerink CHJ, van Assen MALM, Epskamp S, Wicherts JM. The prevalence of
+    statistical reporting errors in psychology (1985-2013). Behav Res Methods.
+    2016;48:1205-1226.
 
     Examples
     --------

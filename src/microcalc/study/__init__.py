@@ -4,10 +4,15 @@ Modules
 -------
 paper
     Every published number with its location and printed precision.
+variables
+    The study's outcome, model predictors, labels and derived columns (``density_cd``).
 cohort
     The simulated cohort calibrated to the paper.
 calibration
     How closely the simulated cohort meets each published number.
+readers
+    The readers of this study: agreement statistics on its table layout (reader columns,
+    measurement table).
 reconstruct
     Searches for data sets that meet many published numbers at once (witnesses).
 proofs

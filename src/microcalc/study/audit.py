@@ -797,13 +797,22 @@ def odds_ratio_ci_check(
     high: float,
     *,
     decimals: int = 2,
-    conf_level: float = 0.95,
+    confidence_level: float = 0.95,
 ) -> dict:
     """Is an odds-ratio CI a Wald interval, and what p-value does it imply?
 
     A Wald CI is symmetric on the log scale: log(OR) is the mean of log(low) and log(high),
     i.e. OR = sqrt(low * high). Its SE is (log(high) - log(low)) / (2 z), and the Wald p-value
     is 2 * (1 - Phi(|log OR| / SE)).
+
+    Parameters
+    ----------
+    odds_ratio, low, high : float
+        The printed odds ratio and its confidence limits.
+    decimals : int, default 2
+        Decimals the numbers were printed with (their rounding intervals are searched).
+    confidence_level : float, default 0.95
+        Level of the printed confidence interval.
 
     Returns
     -------
@@ -821,7 +830,7 @@ def odds_ratio_ci_check(
     """
     if not 0 < low < high:
         raise ValueError(f"need 0 < low < high, got low={low!r}, high={high!r}")
-    z = float(stats.norm.ppf(0.5 + conf_level / 2))
+    z = float(stats.norm.ppf(0.5 + confidence_level / 2))
     h = _half(decimals)
 
     def mid(lo, hi):

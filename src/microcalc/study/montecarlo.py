@@ -72,7 +72,7 @@ import pandas as pd
 from scipy import special, stats
 
 from microcalc import safeio
-from microcalc.stats import compare, logistic, roc
+from microcalc.stats import agreement, compare, logistic, roc
 from microcalc.study import cohort, variables
 
 __all__ = [
@@ -587,17 +587,6 @@ def _youden_observed_lowest(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return xs[np.arange(x.shape[0]), best]
 
 
-def _kappa(a: np.ndarray, b: np.ndarray, k: int = 5) -> np.ndarray:
-    """Unweighted Cohen's kappa per row of two ``(R, n)`` integer ratings 1..k."""
-    r, n = a.shape
-    cells = (np.arange(r)[:, None] * k * k + (a - 1) * k + (b - 1)).ravel()
-    table = np.bincount(cells, minlength=r * k * k).reshape(r, k, k) / n
-    p_o = np.trace(table, axis1=1, axis2=2)
-    p_e = (table.sum(axis=2) * table.sum(axis=1)).sum(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return (p_o - p_e) / (1 - p_e)
-
-
 def _predictor_stack(reps: Replicates, names: Sequence[str]) -> np.ndarray:
     return np.stack([getattr(reps, name) for name in names], axis=2)
 
@@ -673,7 +662,9 @@ def analyse_replicates(reps: Replicates) -> pd.DataFrame:
     for j, name in enumerate(MULTIVARIABLE):
         out[_OR_COLUMNS[name]] = odds[:, j]
     out["hl_p"] = hl
-    out["kappa_score"] = _kappa(reps.reader1_score, reps.reader2_score)
+    out["kappa_score"] = agreement.kappa_estimate(
+        reps.reader1_score, reps.reader2_score, categories=range(1, 6)
+    )
     out["spearman_elasticity_strain_ratio"] = compare.spearman_rho(e, reps.strain_ratio)
     out["spearman_elasticity_lesion_size"] = compare.spearman_rho(e, reps.lesion_size_mm)
     out["converged"] = multi.converged & two.converged

@@ -75,7 +75,7 @@ def scorecard(reproduction: Mapping[str, float], **options) -> pd.DataFrame:
         Output of :func:`reproduce`.
     **options
         Passed to :func:`microcalc.study.verdicts.verdict_table` (``replicates``, ``audit``,
-        ``feasibility``, ``plausibility``, ``calibrated``, ``level``...).
+        ``feasibility``, ``plausibility``, ``calibrated``, ``coverage``...).
 
     Examples
     --------
@@ -90,7 +90,7 @@ def build_scorecard(
     lesions_csv: str | os.PathLike,
     *,
     data_dir: str | os.PathLike | None = None,
-    level: float = 0.95,
+    coverage: float = 0.95,
 ) -> pd.DataFrame:
     """The full scorecard from files (see :func:`microcalc.study.verdicts.build_verdicts`).
 
@@ -101,9 +101,11 @@ def build_scorecard(
     data_dir : path, optional
         Folder with ``montecarlo.csv.gz``/``montecarlo.json`` and ``reconstructed/``; defaults
         to the folder of ``lesions_csv``.
-    level : float, default 0.95
+    coverage : float, default 0.95
+        Share of the replicate studies covered by the replicate range, the central quantile
+        range behind "within study-to-study variation" (not a confidence level).
     """
-    return verdicts.build_verdicts(lesions_csv, data_dir=data_dir, level=level)
+    return verdicts.build_verdicts(lesions_csv, data_dir=data_dir, coverage=coverage)
 
 
 def verdict_counts(card: pd.DataFrame, axis: str = "can_be_true", **options) -> pd.Series:

@@ -749,9 +749,13 @@ def subset_verdicts(
 
 
 def _replicate_range(
-    key: str, replicates: pd.DataFrame | None, level: float
+    key: str, replicates: pd.DataFrame | None, coverage: float
 ) -> tuple[float, float, float, int]:
-    """(low, high, percentile of the published value, n) over replicate studies."""
+    """(low, high, percentile of the published value, n) over replicate studies.
+
+    ``low`` and ``high`` bound the central range that holds the share ``coverage`` of the
+    replicate studies (quantiles ``(1 - coverage) / 2`` and ``(1 + coverage) / 2``).
+    """
     from microcalc.study import montecarlo
 
     columns = {k: c for c, k in montecarlo.PUBLISHED_KEYS.items()}
@@ -761,7 +765,7 @@ def _replicate_range(
     series = replicates[column].dropna().to_numpy(dtype=float)
     if not len(series):
         return math.nan, math.nan, math.nan, 0
-    tail = (1 - level) / 2
+    tail = (1 - coverage) / 2
     low, high = np.quantile(series, [tail, 1 - tail])
     value = paper.value(key)
     pct = 100.0 * (np.mean(series < value) + 0.5 * np.mean(series == value))
@@ -837,7 +841,7 @@ def verdict_table(
     plausibility: pd.DataFrame | None = None,
     witness_dir: str | os.PathLike | None = None,
     calibrated: bool = True,
-    level: float = 0.95,
+    coverage: float = 0.95,
 ) -> pd.DataFrame:
     """Both verdicts, their evidence and their consequence, for every published number.
 
@@ -861,8 +865,11 @@ def verdict_table(
     calibrated : bool, default True
         Whether ``reproduction`` comes from the book's calibrated cohort. With another data set
         nothing is "matched by construction" and the tuned numbers are judged like the rest.
-    level : float, default 0.95
-        Coverage of the replicate range.
+    coverage : float, default 0.95
+        Share of the replicate studies that the replicate range (``replicate_low`` to
+        ``replicate_high``) covers: its central ``coverage`` quantile range. Not a confidence
+        level: the range describes study-to-study variation, not the uncertainty of an
+        estimate.
 
     Returns
     -------
@@ -901,8 +908,8 @@ def verdict_table(
     by tuned numbers (and agrees); ``reproduced`` when an untuned number agrees; ``within
     study-to-study variation`` when inside the replicate range; ``not reproduced`` otherwise.
     """
-    if not 0 < level < 1:
-        raise ValueError(f"level must lie in (0, 1), got {level!r}")
+    if not 0 < coverage < 1:
+        raise ValueError(f"coverage must lie in (0, 1), got {coverage!r}")
     audit = audit_module.audit_paper() if audit is None else audit
     bounds = proofs.all_bounds() if bounds is None else bounds
     proof_rows = proof_table(audit, bounds)
@@ -923,7 +930,7 @@ def verdict_table(
     for published in paper.all_values():
         key = published.key
         value = float(reproduction.get(key, math.nan))
-        low, high, pct, n_rep = _replicate_range(key, replicates, level)
+        low, high, pct, n_rep = _replicate_range(key, replicates, coverage)
         row = {
             "key": key,
             "description": published.description,
@@ -947,7 +954,7 @@ def verdict_table(
         agrees = _agrees(published, value)
         in_range = math.isfinite(low) and low <= published.value <= high
         replicate_text = (
-            f"replicate studies (central {100 * level:.0f}% of {n_rep}) range {_fmt(low)} to "
+            f"replicate studies (central {100 * coverage:.0f}% of {n_rep}) range {_fmt(low)} to "
             f"{_fmt(high)}, the published value at their {pct:.1f}th percentile"
             if math.isfinite(low)
             else ""
@@ -1322,7 +1329,7 @@ def build_verdicts(
     data_dir: str | os.PathLike | None = None,
     witness_dir: str | os.PathLike | None = None,
     calibrated: bool | None = None,
-    level: float = 0.95,
+    coverage: float = 0.95,
 ) -> pd.DataFrame:
     """:func:`verdict_table` from files: a lesion table, the replicates and the witnesses.
 
@@ -1339,7 +1346,9 @@ def build_verdicts(
     calibrated : bool, optional
         Whether the lesions are the book's calibrated cohort (default: the file is the
         repository's ``data/lesions.csv``).
-    level : float, default 0.95
+    coverage : float, default 0.95
+        Share of the replicate studies covered by the replicate range (see
+        :func:`verdict_table`).
 
     Returns
     -------
@@ -1374,7 +1383,7 @@ def build_verdicts(
         plausibility=plausibility,
         witness_dir=shown_dir,
         calibrated=calibrated,
-        level=level,
+        coverage=coverage,
     )
 
 
