@@ -901,16 +901,17 @@ def fit_logistic_batch(
                         step[j] = np.linalg.solve(info[j], score[j])
                     except np.linalg.LinAlgError:
                         pass
-        ok = np.isfinite(step).all(axis=1)  # a failed step is left to the separation check
-        if not ok.all():
-            active, ba, score, step = active[ok], ba[ok], score[ok], step[ok]
         biggest = np.abs(step).max(axis=1)
+        ok = np.isfinite(biggest)  # a failed step is left to the separation check
+        if not ok.all():
+            active, ba, score, step, biggest = (v[ok] for v in (active, ba, score, step, biggest))
         step *= np.minimum(1.0, 5.0 / np.maximum(biggest, 1e-300))[:, None]  # logistf's maxstep
         beta[active] = ba + step
         iterations[active] += 1
         # converged: a negligible score, and a negligible Newton step from it
-        done = (biggest < tol) & (np.abs(score).max(axis=1) < tol * np.maximum(1.0, total[active]))
-        if done.any():
+        small = biggest < tol
+        if small.any():
+            done = small & (np.abs(score).max(axis=1) < tol * np.maximum(1.0, total[active]))
             converged[active[done]] = True
             active = active[~done]
     eta = beta @ Z.T if shared else (Z @ beta[..., None])[..., 0]
