@@ -25,6 +25,7 @@ from microcalc.stats.compare import (
     spearman_correlation,
     summary_table,
 )
+from microcalc.study.variables import CATEGORICAL_COLUMNS, GROUP_LABELS, VARIABLE_LABELS
 
 FIXTURES = Path(__file__).parent / "reference" / "fixtures"
 TOL = 1e-6
@@ -88,9 +89,9 @@ def two_group_table(case: dict) -> pd.DataFrame:
 @pytest.mark.parametrize("case", CONTINUOUS["two_groups"], ids=lambda c: c["label"])
 def test_t_and_mann_whitney_match_r(case):
     table = two_group_table(case)
-    student = compare_continuous(table, "x", method="t", variance="equal")
-    welch = compare_continuous(table, "x", method="t", variance="unequal")
-    rank = compare_continuous(table, "x", method="rank")
+    student = compare_continuous(table, "x", method="t", variance="equal", group="malignant")
+    welch = compare_continuous(table, "x", method="t", variance="unequal", group="malignant")
+    rank = compare_continuous(table, "x", method="rank", group="malignant")
     assert (student.test, welch.test, rank.test) == ("student_t", "welch_t", "mann_whitney")
     for res, ref in ((student, case["student"]), (welch, case["welch"])):
         for field in ("statistic", "df", "p_value", "estimate", "ci_low", "ci_high"):
@@ -104,7 +105,7 @@ def test_t_and_mann_whitney_match_r(case):
 
 @pytest.mark.parametrize("case", CONTINUOUS["two_groups"], ids=lambda c: c["label"])
 def test_group_summaries_and_lilliefors_statistic_match_r(case):
-    res = compare_continuous(two_group_table(case), "x")
+    res = compare_continuous(two_group_table(case), "x", group="malignant")
     for row, ref, d in zip(
         res.groups.itertuples(),
         (case["summary1"], case["summary0"]),
@@ -119,7 +120,7 @@ def test_group_summaries_and_lilliefors_statistic_match_r(case):
 
 def test_auto_rule_picks_the_documented_test():
     chosen = {
-        case["label"]: compare_continuous(two_group_table(case), "x").test
+        case["label"]: compare_continuous(two_group_table(case), "x", group="malignant").test
         for case in CONTINUOUS["two_groups"]
     }
     assert chosen == {
@@ -129,7 +130,7 @@ def test_auto_rule_picks_the_documented_test():
         "tied_scores": "mann_whitney",
     }
     unequal = CONTINUOUS["two_groups"][1]
-    forced = compare_continuous(two_group_table(unequal), "x", variance="equal")
+    forced = compare_continuous(two_group_table(unequal), "x", variance="equal", group="malignant")
     assert forced.test == "student_t"
     assert "variance='equal'" in forced.reason
 
@@ -156,8 +157,10 @@ def test_three_groups_match_r():
 @pytest.mark.parametrize("case", CATEGORICAL["cases"], ids=lambda c: c["label"])
 def test_chi_square_and_fisher_match_r(case):
     table = pd.DataFrame({"malignant": case["group"], "v": case["category"]})
-    chi = compare_categorical(table, "v", method="chi_square")
-    fisher = compare_categorical(table, "v", method="fisher")
+    chi = compare_categorical(
+        table, "v", method="chi_square", group="malignant", group_labels=GROUP_LABELS
+    )
+    fisher = compare_categorical(table, "v", method="fisher", group="malignant")
     assert chi.test == "chi_square"
     assert fisher.test == "fisher_exact"
     assert close(chi.statistic, case["chisq"]["statistic"])
@@ -167,7 +170,9 @@ def test_chi_square_and_fisher_match_r(case):
     assert close(chi.min_expected, np.min(case["expected"]))
     np.testing.assert_array_equal(chi.counts[["malignant", "benign"]], case["observed"])
     if "chisq_yates" in case:
-        yates = compare_categorical(table, "v", method="chi_square", correction=True)
+        yates = compare_categorical(
+            table, "v", method="chi_square", correction=True, group="malignant"
+        )
         assert yates.test == "chi_square_yates"
         assert close(yates.statistic, case["chisq_yates"]["statistic"])
         assert close(yates.p_value, case["chisq_yates"]["p_value"])
@@ -177,7 +182,7 @@ def test_cochran_rule_chooses_fisher_for_small_expected_counts():
     chosen = {}
     for case in CATEGORICAL["cases"]:
         table = pd.DataFrame({"malignant": case["group"], "v": case["category"]})
-        chosen[case["label"]] = compare_categorical(table, "v").test
+        chosen[case["label"]] = compare_categorical(table, "v", group="malignant").test
     assert chosen == {
         "density_2x4": "chi_square",
         "birads_2x3": "chi_square",
@@ -218,7 +223,7 @@ def test_monte_carlo_fallback_for_large_sparse_tables_is_seeded():
 
 
 def test_nested_levels_are_not_tested():
-    res = compare_categorical(make_lesions(), "histology")
+    res = compare_categorical(make_lesions(), "histology", group="malignant")
     assert res.test == "none"
     assert np.isnan(res.p_value)
     assert "one group only" in res.reason
@@ -227,7 +232,15 @@ def test_nested_levels_are_not_tested():
 def test_summary_table_layout_and_values():
     lesions = make_lesions()
     variables = ["age_years", "breast_density", "birads", "histology", "strain_ratio"]
-    table = summary_table(lesions, variables=variables, digits={"strain_ratio": 2})
+    table = summary_table(
+        lesions,
+        variables=variables,
+        digits={"strain_ratio": 2},
+        group="malignant",
+        group_labels=GROUP_LABELS,
+        categorical=CATEGORICAL_COLUMNS,
+        labels=VARIABLE_LABELS,
+    )
     assert list(table.columns) == [
         "variable",
         "label",
@@ -244,7 +257,7 @@ def test_summary_table_layout_and_values():
     assert table.attrs["group_n"] == {"malignant": 60, "benign": 60}
     age = table[table.variable == "age_years"]
     assert list(age.summary) == ["mean_sd", "median_iqr"]
-    direct = compare_continuous(lesions, "age_years")
+    direct = compare_continuous(lesions, "age_years", group="malignant")
     assert age.p_value.iloc[0] == direct.p_value
     assert np.isnan(age.p_value.iloc[1])
     mean = lesions.loc[lesions.malignant == 1, "age_years"].mean()
@@ -265,6 +278,7 @@ def test_summary_table_serves_table_2_with_other_group_labels():
         lesions,
         variables=["elasticity_kpa", "elasticity_score"],
         group_labels={1: "cancer", 0: "no_cancer"},
+        group="malignant",
     )
     assert {"cancer", "no_cancer"} <= set(table.columns)
     assert (table.test.iloc[[0, 2]] != "").all()
@@ -282,23 +296,23 @@ def test_errors_name_column_row_and_value():
     lesions["age_years"] = lesions["age_years"].astype(object)
     lesions.loc[5, "age_years"] = "old"
     with pytest.raises(ValueError, match=r"'age_years'.*row 5.*'old'"):
-        compare_continuous(lesions, "age_years")
+        compare_continuous(lesions, "age_years", group="malignant")
     lesions = make_lesions()
     lesions.loc[7, "elasticity_kpa"] = np.nan
     with pytest.raises(ValueError, match=r"'elasticity_kpa'.*row 7"):
-        summary_table(lesions, variables=["elasticity_kpa"])
+        summary_table(lesions, variables=["elasticity_kpa"], group="malignant")
     lesions = make_lesions()
     lesions.loc[3, "breast_density"] = None
     with pytest.raises(ValueError, match=r"'breast_density'.*row 3"):
-        compare_categorical(lesions, "breast_density")
+        compare_categorical(lesions, "breast_density", group="malignant")
     with pytest.raises(ValueError, match="no column 'size'"):
-        compare_continuous(make_lesions(), "size")
+        compare_continuous(make_lesions(), "size", group="malignant")
     with pytest.raises(TypeError, match="DataFrame"):
-        compare_continuous({"a": [1]}, "a")
+        compare_continuous({"a": [1]}, "a", group="malignant")
     with pytest.raises(ValueError, match="method"):
-        compare_continuous(make_lesions(), "age_years", method="ks")
+        compare_continuous(make_lesions(), "age_years", method="ks", group="malignant")
     with pytest.raises(ValueError, match="at least two groups"):
-        compare_continuous(make_lesions().query("malignant == 1"), "age_years")
+        compare_continuous(make_lesions().query("malignant == 1"), "age_years", group="malignant")
 
 
 def test_normality_test_small_and_constant_samples():
@@ -320,14 +334,14 @@ samples = st.lists(
 @given(a=samples, b=samples, seed=st.integers(0, 2**16))
 def test_row_order_does_not_matter_and_swapping_groups_negates(a, b, seed):
     table = pd.DataFrame({"malignant": [1] * len(a) + [0] * len(b), "x": a + b})
-    res = compare_continuous(table, "x")
+    res = compare_continuous(table, "x", group="malignant")
     shuffled = table.sample(frac=1, random_state=seed)
-    again = compare_continuous(shuffled, "x")
+    again = compare_continuous(shuffled, "x", group="malignant")
     assert again.test == res.test
     np.testing.assert_allclose(again.p_value, res.p_value, rtol=1e-9, equal_nan=True)
     swapped = table.assign(malignant=1 - table.malignant)
-    other = compare_continuous(swapped, "x", method="t", variance="unequal")
-    first = compare_continuous(table, "x", method="t", variance="unequal")
+    other = compare_continuous(swapped, "x", method="t", variance="unequal", group="malignant")
+    first = compare_continuous(table, "x", method="t", variance="unequal", group="malignant")
     np.testing.assert_allclose(other.p_value, first.p_value, rtol=1e-9, equal_nan=True)
     np.testing.assert_allclose(other.estimate, -first.estimate, atol=1e-9)
 
@@ -391,7 +405,7 @@ def expand_counts(counts) -> pd.DataFrame:
 @pytest.mark.parametrize("name", sorted(PUBLISHED_TABLES))
 def test_categorical_test_variants_match_r(name):
     counts, expected = PUBLISHED_TABLES[name]
-    table = compare.categorical_test_variants(expand_counts(counts), "x")
+    table = compare.categorical_test_variants(expand_counts(counts), "x", group="malignant")
     assert list(table.test) == [
         "chi_square",
         "likelihood_ratio",
@@ -403,16 +417,20 @@ def test_categorical_test_variants_match_r(name):
 
 
 def test_categorical_test_variants_two_by_two_adds_yates_and_takes_scores():
-    table = compare.categorical_test_variants(expand_counts([[70, 80], [80, 70]]), "x")
+    table = compare.categorical_test_variants(
+        expand_counts([[70, 80], [80, 70]]), "x", group="malignant"
+    )
     assert "chi_square_yates" in set(table.test)
     yates = table.set_index("test").loc["chi_square_yates", "p_value"]
     assert yates == pytest.approx(stats.chi2_contingency([[70, 80], [80, 70]]).pvalue)
     lesions = expand_counts(PUBLISHED_TABLES["density"][0])
-    equal = compare.categorical_test_variants(lesions, "x", scores=[0, 1, 2, 3])
-    scaled = compare.categorical_test_variants(lesions, "x", scores=[10, 20, 30, 40])
+    equal = compare.categorical_test_variants(lesions, "x", scores=[0, 1, 2, 3], group="malignant")
+    scaled = compare.categorical_test_variants(
+        lesions, "x", scores=[10, 20, 30, 40], group="malignant"
+    )
     assert equal.p_value.tolist() == pytest.approx(scaled.p_value.tolist())
     with pytest.raises(ValueError, match="scores must hold 4"):
-        compare.categorical_test_variants(lesions, "x", scores=[0, 1])
+        compare.categorical_test_variants(lesions, "x", scores=[0, 1], group="malignant")
 
 
 def test_ttest_from_summary_matches_r_and_brackets_rounding():
@@ -458,3 +476,25 @@ def test_p_value_verdict():
         compare.p_value_verdict(0.1, 0.1, decimals=2, qualifier="~")
     with pytest.raises(ValueError, match="ours"):
         compare.p_value_verdict(0.1, 1.5, decimals=2)
+
+
+# --------------------------------------------------------------------------- batched Spearman
+def test_spearman_rho_over_a_stack_equals_scipy():
+    rng = np.random.default_rng(7)
+    x = np.round(rng.normal(size=(6, 50)), 1)  # ties
+    y = np.round(x + rng.normal(size=(6, 50)), 0)
+    got = compare.spearman_rho(x, y)
+    assert got.shape == (6,)
+    for i in range(6):
+        assert got[i] == pytest.approx(stats.spearmanr(x[i], y[i]).statistic, rel=1e-12)
+    along0 = compare.spearman_rho(x.T, y.T, axis=0)
+    np.testing.assert_allclose(along0, got, rtol=1e-14)
+    # one shared sample broadcasts against a stack
+    shared = compare.spearman_rho(x[0], y)
+    assert shared[2] == pytest.approx(stats.spearmanr(x[0], y[2]).statistic, rel=1e-12)
+    assert isinstance(compare.spearman_rho(x[0], y[0]), float)
+
+
+@pytest.mark.parametrize("case", SPEARMAN["cases"], ids=lambda c: c["label"])
+def test_spearman_rho_matches_r(case):
+    assert close(compare.spearman_rho(case["x"], case["y"]), case["estimate"])

@@ -249,7 +249,7 @@ def test_added_value_matches_r_glm(case):
     table = pd.DataFrame(NESTED["data"])
     base = case["base"] if isinstance(case["base"], list) else [case["base"]]
     added = case["added"] if isinstance(case["added"], list) else [case["added"]]
-    res = logistic.added_value_test(table, base=base, added=added)
+    res = logistic.added_value_test(table, base=base, added=added, outcome="malignant")
     assert res.df == case["df"] == len(added)
     assert res.loglik_base == pytest.approx(case["loglik_base"], rel=1e-9)
     assert res.loglik_full == pytest.approx(case["loglik_full"], rel=1e-9)
@@ -268,7 +268,12 @@ def test_added_value_matches_r_glm(case):
 def test_nested_delong_is_conservative_under_the_null_while_lr_is_not():
     table = pd.DataFrame(NESTED["data"])
     null = logistic.added_value_null_pvalues(
-        table, base=["elasticity_kpa"], added=["strain_ratio"], n_replicates=120, seed=5
+        table,
+        base=["elasticity_kpa"],
+        added=["strain_ratio"],
+        n_replicates=120,
+        seed=5,
+        outcome="malignant",
     )
     assert len(null) == 120
     # a valid test's p-values are uniform: mean 1/2; the nested DeLong test's are not
@@ -280,8 +285,14 @@ def test_nested_delong_is_conservative_under_the_null_while_lr_is_not():
 def test_added_value_rejects_bad_input():
     table = pd.DataFrame(NESTED["data"])
     with pytest.raises(ValueError, match="repeats"):
-        logistic.added_value_test(table, base=["elasticity_kpa"], added=["elasticity_kpa"])
+        logistic.added_value_test(
+            table, base=["elasticity_kpa"], added=["elasticity_kpa"], outcome="malignant"
+        )
     with pytest.raises(ValueError, match="confidence_level"):
         logistic.added_value_test(
-            table, base=["elasticity_kpa"], added=["noise"], confidence_level=1.5
+            table,
+            base=["elasticity_kpa"],
+            added=["noise"],
+            confidence_level=1.5,
+            outcome="malignant",
         )

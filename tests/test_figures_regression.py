@@ -12,12 +12,13 @@ import pytest  # noqa: E402
 
 from microcalc.figures.regression import calibration_plot, forest_plot  # noqa: E402
 from microcalc.stats import logistic  # noqa: E402
+from microcalc.study.variables import COMBINED  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def fit(default_cohort):
     return logistic.fit_logistic(
-        default_cohort.lesions, predictors=list(logistic.COMBINED), profile=False
+        default_cohort.lesions, predictors=list(COMBINED), profile=False, outcome="malignant"
     )
 
 

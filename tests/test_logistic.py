@@ -17,19 +17,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from microcalc.stats.logistic import (
-    CANDIDATES,
-    COMBINED,
     LogisticFit,
     calibration,
     calibration_table,
     combined_probability,
     detect_separation,
     fit_logistic,
+    fit_logistic_batch,
     hosmer_lemeshow,
     odds_ratio_table,
     univariable_screen,
     vif,
 )
+from microcalc.study.variables import CANDIDATES, COMBINED, add_density_cd
 
 FIXTURES = Path(__file__).parent / "reference" / "fixtures"
 TOL = 1e-6
@@ -42,7 +42,7 @@ def load(name: str) -> dict:
 
 COHORT = load("logistic_cohort.json")
 SEPARATION = load("logistic_separation.json")
-DATA = pd.DataFrame(COHORT["data"])
+DATA = add_density_cd(pd.DataFrame(COHORT["data"]))
 VALIDATION = pd.DataFrame(COHORT["validation"])
 R_TERM = {"(Intercept)": "const"}
 
@@ -58,7 +58,7 @@ def check_coefficients(fit: LogisticFit, reference: list[dict], profile: bool = 
         row = table.loc[R_TERM.get(ref["term"], ref["term"])]
         assert close(row.coef, ref["coef"]), ref["term"]
         assert close(row.se, ref["se"]), ref["term"]
-        assert close(row.z, ref["z"]), ref["term"]
+        assert close(row.statistic, ref["z"]), ref["term"]
         assert close(row.p_value, ref["p_value"]), ref["term"]
         assert close(row.odds_ratio, ref["odds_ratio"]), ref["term"]
         assert close(math.log(row.ci_low), ref["wald_ci_low"]), ref["term"]
@@ -85,7 +85,7 @@ def make_lesions(n: int = 200, seed: int = 11) -> pd.DataFrame:
     size = rng.uniform(3, 15, n)
     density = rng.choice(list("ABCD"), n)
     eta = 0.05 * (elasticity - 65) + 0.8 * (strain - 1.75) + 0.1 * (size - 9)
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "participant_id": [f"P{i + 1:03d}" for i in range(n)],
             "malignant": rng.binomial(1, 1 / (1 + np.exp(-eta))),
@@ -96,30 +96,33 @@ def make_lesions(n: int = 200, seed: int = 11) -> pd.DataFrame:
             "strain_ratio": strain.round(2),
         }
     )
+    return add_density_cd(table)
 
 
 # --------------------------------------------------------------------------- against R
 @pytest.mark.parametrize("entry", COHORT["univariable"], ids=lambda e: e["predictor"])
 def test_univariable_fits_match_r(entry):
-    fit = fit_logistic(DATA, predictors=[entry["predictor"]])
+    fit = fit_logistic(DATA, predictors=[entry["predictor"]], outcome="malignant")
     check_coefficients(fit, entry["coefficients"])
 
 
 def test_univariable_screen_matches_r_and_applies_the_threshold():
-    screen = univariable_screen(DATA)
+    screen = univariable_screen(DATA, predictors=CANDIDATES, outcome="malignant")
     assert list(screen.term) == list(CANDIDATES)
     for row, entry in zip(screen.itertuples(), COHORT["univariable"], strict=True):
         ref = entry["coefficients"][1]
         assert close(row.coef, ref["coef"])
         assert close(row.p_value, ref["p_value"])
         assert row.selected == (ref["p_value"] < 0.10)
-    lr = univariable_screen(DATA, test="lr", threshold=0.5)
+    lr = univariable_screen(
+        DATA, predictors=CANDIDATES, test="lr", threshold=0.5, outcome="malignant"
+    )
     assert list(lr.selected) == [p < 0.5 for p in lr.lr_p_value]
 
 
 def test_multivariable_model_matches_r():
     ref = COHORT["multivariable"]
-    fit = fit_logistic(DATA, predictors=ref["predictors"])
+    fit = fit_logistic(DATA, predictors=ref["predictors"], outcome="malignant")
     check_coefficients(fit, ref["coefficients"])
     assert fit.n == 300
     assert fit.n_events == int(DATA.malignant.sum())
@@ -138,10 +141,10 @@ def test_multivariable_model_matches_r():
 
 def test_combined_model_and_its_probability_match_r():
     ref = COHORT["combined"]
-    fit = fit_logistic(DATA, predictors=list(COMBINED))
+    fit = fit_logistic(DATA, predictors=list(COMBINED), outcome="malignant")
     check_coefficients(fit, ref["coefficients"])
     assert close(fit.nagelkerke_r2, ref["fit"]["nagelkerke"])
-    probability = combined_probability(DATA)
+    probability = combined_probability(DATA, predictors=COMBINED, outcome="malignant")
     assert probability.name == "combined_probability"
     assert probability.index.equals(DATA.index)
     np.testing.assert_allclose(probability, ref["fitted"], rtol=0, atol=TOL)
@@ -150,7 +153,7 @@ def test_combined_model_and_its_probability_match_r():
 @pytest.mark.parametrize("model", ["multivariable", "combined"])
 def test_hosmer_lemeshow_matches_r_formula(model):
     ref = COHORT[model]
-    fit = fit_logistic(DATA, predictors=ref["predictors"], profile=False)
+    fit = fit_logistic(DATA, predictors=ref["predictors"], profile=False, outcome="malignant")
     hl = hosmer_lemeshow(DATA.malignant, fit.fitted)
     r = ref["hosmer_lemeshow"]
     assert close(hl.statistic, r["statistic"])
@@ -183,7 +186,7 @@ def test_vif_matches_r():
 
 
 def test_calibration_on_validation_data_matches_r():
-    fit = fit_logistic(DATA, predictors=list(COMBINED), profile=False)
+    fit = fit_logistic(DATA, predictors=list(COMBINED), profile=False, outcome="malignant")
     predicted = fit.predict(VALIDATION)
     ref = COHORT["validation_calibration"]
     np.testing.assert_allclose(predicted, ref["predicted"], atol=TOL)
@@ -197,7 +200,7 @@ def test_calibration_on_validation_data_matches_r():
 
 
 def test_apparent_calibration_is_perfect_by_construction():
-    fit = fit_logistic(DATA, predictors=list(COMBINED), profile=False)
+    fit = fit_logistic(DATA, predictors=list(COMBINED), profile=False, outcome="malignant")
     cal = calibration(DATA.malignant, fit.fitted)
     assert cal.slope == pytest.approx(1, abs=1e-6)
     assert cal.intercept == pytest.approx(0, abs=1e-6)
@@ -207,7 +210,9 @@ def test_apparent_calibration_is_perfect_by_construction():
 def test_firth_matches_r(case):
     ref = SEPARATION[case]
     data = pd.DataFrame(ref["data"])
-    fit = fit_logistic(data, predictors=ref["predictors"], method="firth")
+    if "breast_density" in data:
+        data = add_density_cd(data)
+    fit = fit_logistic(data, predictors=ref["predictors"], method="firth", outcome="malignant")
     assert fit.method == "firth"
     np.testing.assert_allclose(fit.coefficients.coef, ref["firth"]["coef"], atol=TOL)
     np.testing.assert_allclose(fit.coefficients.se, ref["firth"]["se"], atol=TOL)
@@ -224,7 +229,9 @@ def test_firth_matches_r(case):
 
 def test_firth_on_the_cohort_matches_r():
     ref = SEPARATION["cohort_firth"]
-    fit = fit_logistic(DATA, predictors=ref["predictors"], method="firth", profile=False)
+    fit = fit_logistic(
+        DATA, predictors=ref["predictors"], method="firth", profile=False, outcome="malignant"
+    )
     np.testing.assert_allclose(fit.coefficients.coef, ref["firth"]["coef"], atol=TOL)
     np.testing.assert_allclose(fit.coefficients.se, ref["firth"]["se"], atol=TOL)
 
@@ -237,25 +244,29 @@ def test_fixtures_record_the_r_version():
 # --------------------------------------------------------------------------- separation
 def test_separation_is_detected_with_one_clear_message():
     complete = pd.DataFrame(SEPARATION["complete"]["data"])
-    quasi = pd.DataFrame(SEPARATION["quasi"]["data"])
-    assert detect_separation(complete, predictors=["strain_ratio", "age_years"]).status == (
-        "complete"
-    )
-    check = detect_separation(quasi, predictors=["density_cd", "age_years"])
+    quasi = add_density_cd(pd.DataFrame(SEPARATION["quasi"]["data"]))
+    assert detect_separation(
+        complete, predictors=["strain_ratio", "age_years"], outcome="malignant"
+    ).status == ("complete")
+    check = detect_separation(quasi, predictors=["density_cd", "age_years"], outcome="malignant")
     assert check.status == "quasi_complete"
     assert "density_cd" in check.terms
     assert check.n_separated == 10
     with pytest.raises(ValueError, match=r"quasi-complete separation.*method='firth'"):
-        fit_logistic(quasi, predictors=["density_cd", "age_years"])
-    auto = fit_logistic(quasi, predictors=["density_cd", "age_years"], method="auto")
+        fit_logistic(quasi, predictors=["density_cd", "age_years"], outcome="malignant")
+    auto = fit_logistic(
+        quasi, predictors=["density_cd", "age_years"], method="auto", outcome="malignant"
+    )
     assert auto.method == "firth"
     assert auto.separation.status == "quasi_complete"
-    assert detect_separation(DATA, predictors=list(CANDIDATES)).status == "none"
+    assert (
+        detect_separation(DATA, predictors=list(CANDIDATES), outcome="malignant").status == "none"
+    )
 
 
 # --------------------------------------------------------------------------- tables
 def test_odds_ratio_table_per_unit_scaling():
-    fit = fit_logistic(DATA, predictors=list(CANDIDATES))
+    fit = fit_logistic(DATA, predictors=list(CANDIDATES), outcome="malignant")
     per1 = odds_ratio_table(fit)
     per10 = odds_ratio_table(fit, per={"elasticity_kpa": 10})
     assert list(per1.term) == list(CANDIDATES)
@@ -271,11 +282,23 @@ def test_odds_ratio_table_per_unit_scaling():
         odds_ratio_table(fit, per={"birads": 2})
 
 
-def test_predict_reproduces_fitted_values_and_density_is_derived():
+def test_predict_reproduces_fitted_values_with_a_categorical_predictor():
     lesions = make_lesions()
-    fit = fit_logistic(lesions, predictors=["density_cd", "elasticity_kpa"], profile=False)
+    fit = fit_logistic(
+        lesions, predictors=["breast_density", "elasticity_kpa"], profile=False, outcome="malignant"
+    )
     np.testing.assert_allclose(fit.predict(lesions), fit.fitted, rtol=1e-12)
-    assert fit.coefficients.term.tolist() == ["const", "density_cd", "elasticity_kpa"]
+    assert fit.coefficients.term.tolist() == [
+        "const",
+        "breast_density[T.B]",
+        "breast_density[T.C]",
+        "breast_density[T.D]",
+        "elasticity_kpa",
+    ]
+    assert fit.levels == {"breast_density": ("A", "B", "C", "D")}
+    # new data with a level the model never saw
+    with pytest.raises(ValueError, match=r"level 'E'.*does not know"):
+        fit.predict(lesions.assign(breast_density="E"))
 
 
 def test_calibration_table_groups():
@@ -287,26 +310,27 @@ def test_calibration_table_groups():
 
 # --------------------------------------------------------------------------- input checks
 def test_errors_name_column_row_and_value():
-    lesions = make_lesions()
+    lesions = make_lesions().drop(columns="density_cd")
     lesions.loc[4, "breast_density"] = "E"
     with pytest.raises(ValueError, match=r"'breast_density'.*row 4.*'E'"):
-        fit_logistic(lesions, predictors=["density_cd"])
+        add_density_cd(lesions)
     lesions = make_lesions()
     lesions.loc[9, "malignant"] = 2
     with pytest.raises(ValueError, match=r"'malignant'.*row 9.*2"):
-        fit_logistic(lesions, predictors=["age_years"])
+        fit_logistic(lesions, predictors=["age_years"], outcome="malignant")
     lesions = make_lesions()
     lesions.loc[2, "strain_ratio"] = np.nan
     with pytest.raises(ValueError, match=r"'strain_ratio'.*row 2"):
-        combined_probability(lesions)
+        combined_probability(lesions, predictors=COMBINED, outcome="malignant")
     with pytest.raises(ValueError, match="no column 'stiffness'"):
-        fit_logistic(make_lesions(), predictors=["stiffness"])
+        fit_logistic(make_lesions(), predictors=["stiffness"], outcome="malignant")
     with pytest.raises(TypeError, match="list of column names"):
-        fit_logistic(make_lesions(), predictors="age_years")
+        fit_logistic(make_lesions(), predictors="age_years", outcome="malignant")
     with pytest.raises(ValueError, match="linear combination"):
         fit_logistic(
             make_lesions().assign(twice=lambda t: 2 * t.age_years),
             predictors=["age_years", "twice"],
+            outcome="malignant",
         )
     with pytest.raises(ValueError, match="probability must lie in"):
         hosmer_lemeshow([0, 1, 1], [0.2, 1.2, 0.5])
@@ -319,11 +343,14 @@ def test_errors_name_column_row_and_value():
 @given(scale=st.floats(0.01, 100), seed=st.integers(0, 2**16))
 def test_rescaling_a_predictor_rescales_its_coefficient(scale, seed):
     lesions = make_lesions(n=120, seed=seed)
-    base = fit_logistic(lesions, predictors=["elasticity_kpa", "age_years"], profile=False)
+    base = fit_logistic(
+        lesions, predictors=["elasticity_kpa", "age_years"], profile=False, outcome="malignant"
+    )
     scaled = fit_logistic(
         lesions.assign(elasticity_kpa=lesions.elasticity_kpa * scale),
         predictors=["elasticity_kpa", "age_years"],
         profile=False,
+        outcome="malignant",
     )
     b, s = base.coefficients.set_index("term"), scaled.coefficients.set_index("term")
     assert s.at["elasticity_kpa", "coef"] * scale == pytest.approx(
@@ -351,7 +378,9 @@ def test_risk_groups_partition_the_lesions_in_order(probability, seed):
 @settings(max_examples=10, deadline=None)
 @given(seed=st.integers(0, 2**16))
 def test_profile_interval_contains_the_estimate(seed):
-    fit = fit_logistic(make_lesions(n=150, seed=seed), predictors=["elasticity_kpa"])
+    fit = fit_logistic(
+        make_lesions(n=150, seed=seed), predictors=["elasticity_kpa"], outcome="malignant"
+    )
     row = fit.coefficients.iloc[1]
     assert row.profile_ci_low < row.odds_ratio < row.profile_ci_high
     assert row.ci_low < row.odds_ratio < row.ci_high
@@ -365,15 +394,23 @@ def test_cross_validated_probability_is_out_of_fold_and_seeded():
     table = pd.DataFrame(
         {"elasticity_kpa": e, "malignant": rng.binomial(1, 1 / (1 + np.exp(-(e - 65) / 10)))}
     )
-    p = cross_validated_probability(table, predictors=["elasticity_kpa"], folds=5, seed=2)
-    again = cross_validated_probability(table, predictors=["elasticity_kpa"], folds=5, seed=2)
+    p = cross_validated_probability(
+        table, predictors=["elasticity_kpa"], folds=5, seed=2, outcome="malignant"
+    )
+    again = cross_validated_probability(
+        table, predictors=["elasticity_kpa"], folds=5, seed=2, outcome="malignant"
+    )
     assert p.name == "cv_probability" and p.index.equals(table.index)
     assert p.equals(again)
     assert not p.equals(
-        cross_validated_probability(table, predictors=["elasticity_kpa"], folds=5, seed=3)
+        cross_validated_probability(
+            table, predictors=["elasticity_kpa"], folds=5, seed=3, outcome="malignant"
+        )
     )
     # out of fold: differs from the apparent fit, but a well-specified model stays calibrated
-    apparent = fit_logistic(table, predictors=["elasticity_kpa"], profile=False).fitted
+    apparent = fit_logistic(
+        table, predictors=["elasticity_kpa"], profile=False, outcome="malignant"
+    ).fitted
     assert not np.allclose(p.to_numpy(), apparent)
     cal = calibration(table.malignant, p)
     assert cal.slope_ci_low < 1 < cal.slope_ci_high
@@ -381,9 +418,13 @@ def test_cross_validated_probability_is_out_of_fold_and_seeded():
     small = table.iloc[:40].reset_index(drop=True)
     n_small = int(min(small.malignant.sum(), 40 - small.malignant.sum()))
     with pytest.raises(ValueError, match="exceeds"):
-        cross_validated_probability(small, predictors=["elasticity_kpa"], folds=n_small + 1)
+        cross_validated_probability(
+            small, predictors=["elasticity_kpa"], folds=n_small + 1, outcome="malignant"
+        )
     with pytest.raises(ValueError, match="folds"):
-        cross_validated_probability(small, predictors=["elasticity_kpa"], folds=1)
+        cross_validated_probability(
+            small, predictors=["elasticity_kpa"], folds=1, outcome="malignant"
+        )
 
 
 def test_hosmer_lemeshow_without_table_is_the_same_test():
@@ -411,7 +452,159 @@ def test_an_odds_ratio_too_large_for_a_float_is_inf_not_an_error():
             "malignant": [0, 0, 0, 0, 1, 0, 1, 1, 1, 1],
         }
     )
-    fit = fit_logistic(table, predictors=["x"], profile=False)
+    fit = fit_logistic(table, predictors=["x"], profile=False, outcome="malignant")
     row = fit.coefficients.set_index("term").loc["x"]
     assert np.isfinite(row["coef"]) and row["coef"] > 710
     assert row["odds_ratio"] == np.inf
+
+
+# --------------------------------------------------------------------------- categorical predictors
+@pytest.mark.parametrize("entry", COHORT["factor_models"], ids=lambda e: e["reference"])
+@pytest.mark.parametrize("dtype", ["object", "category"])
+def test_categorical_predictor_matches_r_factor(entry, dtype):
+    """glm(malignant ~ factor(breast_density) + elasticity_kpa), R's treatment contrasts."""
+    data = DATA.drop(columns="density_cd")
+    if dtype == "category":
+        data = data.assign(breast_density=data.breast_density.astype("category"))
+    reference = None if entry["reference"] == "A" else {"breast_density": entry["reference"]}
+    fit = fit_logistic(
+        data, predictors=entry["predictors"], outcome="malignant", reference=reference
+    )
+    assert fit.coefficients.term.tolist() == entry["terms"]
+    renamed = [dict(r, term=t) for r, t in zip(entry["coefficients"], entry["terms"], strict=True)]
+    check_coefficients(fit, [dict(r, term=R_TERM.get(r["term"], r["term"])) for r in renamed])
+    np.testing.assert_allclose(fit.fitted, entry["fitted"], rtol=0, atol=TOL)
+    assert close(fit.aic, entry["fit"]["aic"])
+    assert close(fit.nagelkerke_r2, entry["fit"]["nagelkerke"])
+
+
+def test_categorical_reference_follows_a_categorical_order_and_is_checked():
+    data = DATA.assign(
+        breast_density=pd.Categorical(DATA.breast_density, categories=["D", "C", "B", "A"])
+    )
+    fit = fit_logistic(data, predictors=["breast_density"], outcome="malignant", profile=False)
+    assert fit.coefficients.term.tolist()[1:] == [
+        "breast_density[T.C]",
+        "breast_density[T.B]",
+        "breast_density[T.A]",
+    ]
+    with pytest.raises(ValueError, match="reference level 'E'"):
+        fit_logistic(
+            DATA,
+            predictors=["breast_density"],
+            outcome="malignant",
+            reference={"breast_density": "E"},
+        )
+    with pytest.raises(ValueError, match="not categorical predictors"):
+        fit_logistic(
+            DATA, predictors=["age_years"], outcome="malignant", reference={"age_years": 50}
+        )
+    screen = univariable_screen(
+        DATA, predictors=["breast_density"], outcome="malignant", profile=False
+    )
+    assert screen.term.tolist() == [f"breast_density[T.{v}]" for v in "BCD"]
+    assert set(screen.predictor) == {"breast_density"}
+
+
+# --------------------------------------------------------------------------- batched fit
+def test_batched_fit_matches_r_glm():
+    """A stack of R's cohort under three designs; every slice equals R's glm."""
+    models = ("multivariable", "combined")
+    for key in models:
+        ref = COHORT[key]
+        X = DATA[list(ref["predictors"])].to_numpy()
+        fit = fit_logistic_batch(np.stack([X, X]), DATA.malignant.to_numpy())
+        expected = [r["coef"] for r in ref["coefficients"]]
+        assert fit.converged.tolist() == [True, True]
+        assert not fit.separated.any()
+        np.testing.assert_allclose(fit.coefficients[0], expected, rtol=TOL)
+        np.testing.assert_allclose(fit.coefficients[1], expected, rtol=TOL)
+    one = fit_logistic_batch(DATA[list(COMBINED)].to_numpy(), DATA.malignant.to_numpy())
+    assert one.coefficients.shape == (3,) and one.converged.shape == ()
+    np.testing.assert_allclose(one.fitted, COHORT["combined"]["fitted"], atol=TOL)
+
+
+def test_batched_fit_with_weights_equals_statsmodels_on_materialised_samples():
+    import statsmodels.api as sm
+
+    rng = np.random.default_rng(4)
+    table = make_lesions(n=120, seed=4)
+    X = table[["elasticity_kpa", "strain_ratio"]].to_numpy()
+    y = table.malignant.to_numpy()
+    counts = rng.multinomial(len(y), np.full(len(y), 1 / len(y)), size=6)
+    fold = (np.arange(len(y)) % 4 != 0).astype(int)[None, :]
+    weights = np.vstack([counts, fold])
+    fit = fit_logistic_batch(X, y, weights=weights)
+    assert fit.converged.all()
+    for b, w in enumerate(weights):
+        idx = np.repeat(np.arange(len(y)), w)
+        ref = sm.Logit(y[idx], sm.add_constant(X[idx])).fit(disp=0, tol=1e-12)
+        np.testing.assert_allclose(fit.coefficients[b], ref.params, rtol=1e-7)
+        np.testing.assert_allclose(
+            fit.linear_predictor[b], sm.add_constant(X) @ ref.params, rtol=1e-7
+        )
+
+
+def test_batched_fit_flags_separation_exactly():
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(3, 80, 2))
+    y = np.repeat([1.0, 0.0], 40)
+    x[1, :40, 0] += 10  # data set 1 completely separated by the first predictor
+    fit = fit_logistic_batch(x, y)
+    assert fit.converged.tolist() == [True, False, True]
+    assert fit.separated.tolist() == [False, True, False]
+    # the last iterate of the separated data set still ranks its observations perfectly
+    assert (fit.linear_predictor[1, :40, None] > fit.linear_predictor[1, None, 40:]).all()
+    table = pd.DataFrame(x[0], columns=["a", "b"]).assign(malignant=y)
+    ref = fit_logistic(table, predictors=["a", "b"], outcome="malignant", profile=False)
+    np.testing.assert_allclose(fit.coefficients[0], ref.coefficients["coef"], rtol=1e-9, atol=1e-12)
+    # separation on the support of the weights only
+    w = np.ones((2, 80))
+    w[1, 40:] = 0  # one class left: separated (the intercept diverges)
+    weighted = fit_logistic_batch(x[0], y, weights=w)
+    assert weighted.converged.tolist() == [True, False]
+    assert weighted.separated.tolist() == [False, True]
+
+
+def test_batched_fit_input_errors():
+    with pytest.raises(ValueError, match="shape"):
+        fit_logistic_batch(np.ones(5), np.ones(5))
+    with pytest.raises(ValueError, match="constant"):
+        fit_logistic_batch(np.ones((6, 1)), [0, 1, 0, 1, 0, 1])
+    with pytest.raises(ValueError, match="0/1"):
+        fit_logistic_batch(np.arange(6.0)[:, None], [0, 1, 0, 2, 0, 1])
+    with pytest.raises(ValueError, match="non-negative"):
+        fit_logistic_batch(np.arange(6.0)[:, None], [0, 1, 0, 1, 0, 1], weights=[1, -1, 1, 1, 1, 1])
+
+
+# --------------------------------------------------------------------------- batched Hosmer-Lemeshow
+def test_batched_hosmer_lemeshow_matches_r_on_a_stack():
+    """R's fixtures stacked (same n): statistic, df and p of every slice equal R's."""
+    refs, probabilities = [], []
+    for key in ("multivariable", "combined"):
+        fit = fit_logistic(
+            DATA, predictors=COHORT[key]["predictors"], outcome="malignant", profile=False
+        )
+        refs.append(COHORT[key]["hosmer_lemeshow"])
+        probabilities.append(fit.fitted)
+    stack = np.stack(probabilities)
+    hl = hosmer_lemeshow(DATA.malignant.to_numpy(), stack)
+    assert hl.table is None and hl.p_value.shape == (2,)
+    for i, r in enumerate(refs):
+        assert close(hl.statistic[i], r["statistic"])
+        assert close(hl.p_value[i], r["p_value"])
+        assert hl.df[i] == r["df"]
+    # observations along axis 0
+    again = hosmer_lemeshow(DATA.malignant.to_numpy()[:, None], stack.T, axis=0)
+    np.testing.assert_array_equal(again.statistic, hl.statistic)
+
+
+def test_batched_hosmer_lemeshow_with_ties_matches_r_and_gives_nan_for_too_few_groups():
+    ref = COHORT["hl_ties"]
+    p = np.asarray(ref["probability"])
+    stack = np.stack([p, np.full_like(p, 0.5)])
+    hl = hosmer_lemeshow(ref["truth"], stack)
+    r = ref["hosmer_lemeshow"]
+    assert close(hl.statistic[0], r["statistic"]) and close(hl.p_value[0], r["p_value"])
+    assert hl.df[0] == r["df"] and hl.groups[0] == len(r["group_n"])
+    assert np.isnan(hl.statistic[1]) and np.isnan(hl.p_value[1]) and hl.groups[1] == 1

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from microcalc.stats import logistic, roc
-from microcalc.study import cohort, montecarlo
+from microcalc.stats import roc
+from microcalc.study import cohort, montecarlo, variables
 
 NUMERIC = [c for c in montecarlo.COLUMNS if c not in ("replicate", "converged")]
 ROOT = Path(__file__).resolve().parents[1]
@@ -98,7 +98,7 @@ def test_generator_mirrors_the_unmatched_cohort_model(model):
     full = []
     for seed in range(n_rep):
         lesions = cohort.simulate_cohort(config, seed=10_000 + seed).lesions
-        lesions = lesions.assign(density_cd=lesions["breast_density"].isin(["C", "D"]) * 1.0)
+        lesions = variables.add_density_cd(lesions)
         full.append(_cohort_summaries(lesions))
     full = pd.DataFrame(full)
     reps = montecarlo.draw_replicates(model, montecarlo.replicate_seeds(99, 300))
@@ -132,29 +132,6 @@ def test_columns_and_types(vectorised):
     assert tuple(vectorised.columns) == montecarlo.COLUMNS
     assert vectorised["converged"].dtype == bool
     assert vectorised["replicate"].dtype == np.int64
-
-
-def test_hosmer_lemeshow_matches_library_with_ties():
-    rng = np.random.default_rng(8)
-    p = np.round(rng.uniform(0.02, 0.98, size=(15, 120)), 1)  # coinciding cut points
-    y = np.tile(np.repeat([1, 0], 60), 1)
-    got = montecarlo._hosmer_lemeshow_p(y, p)
-    for row, value in zip(p, got, strict=True):
-        assert value == pytest.approx(logistic.hosmer_lemeshow(y, row).p_value, rel=1e-10)
-
-
-def test_batch_logistic_flags_separation():
-    rng = np.random.default_rng(1)
-    x = rng.normal(size=(3, 80, 2))
-    y = np.repeat([1.0, 0.0], 40)
-    x[1, :40, 0] += 10  # row 1 completely separated by the first predictor
-    fit = montecarlo.fit_logistic_batch(x, y)
-    assert fit.converged.tolist() == [True, False, True]
-    assert fit.separated.tolist() == [False, True, False]
-    assert np.isnan(fit.coef[1]).all()
-    table = pd.DataFrame(x[0], columns=["a", "b"]).assign(malignant=y)
-    ref = logistic.fit_logistic(table, predictors=["a", "b"], profile=False)
-    np.testing.assert_allclose(fit.coef[0], ref.coefficients["coef"], rtol=1e-9, atol=1e-12)
 
 
 def test_separated_replicate_gives_nan_and_unconverged(model, reps):

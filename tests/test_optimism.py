@@ -31,35 +31,24 @@ def _table(seed: int, n: int = 40, shift: float = 8.0, ties: bool = True) -> pd.
     )
 
 
+STUDY = {
+    "marker": "elasticity_kpa",
+    "predictors": ("elasticity_kpa", "strain_ratio"),
+    "outcome": "malignant",
+}
+
+
+def _study(**changes) -> dict:
+    """The paper's marker, combined model and outcome, as keyword arguments."""
+    return {**STUDY, **changes}
+
+
 def _samples(counts: np.ndarray) -> list[np.ndarray]:
     """Row indices of each materialised sample."""
     return [np.repeat(np.arange(counts.shape[1]), c) for c in counts]
 
 
 # --------------------------------------------------------------------------- vectorised pieces
-def test_logistic_coefficients_equal_fit_logistic():
-    t = _table(4, ties=False)
-    y = t.malignant.to_numpy()
-    design = np.column_stack([np.ones(len(t)), t.elasticity_kpa, t.strain_ratio])
-    counts = optimism._bootstrap_counts(y.astype(bool), 8, np.random.default_rng(5), True)
-    folds = (np.arange(len(t)) % 4 != 0).astype(int)[None, :]
-    weights = np.vstack([counts, folds, np.ones((1, len(t)), dtype=int)])
-    batch = optimism.logistic_coefficients(design, y, weights)
-    assert batch.converged.all()
-    for b, idx in enumerate(_samples(weights)):
-        fit = logistic.fit_logistic(
-            t.iloc[idx].reset_index(drop=True), predictors=logistic.COMBINED, profile=False
-        )
-        np.testing.assert_allclose(batch.coefficients[b], fit.params.to_numpy(), rtol=1e-7)
-
-
-def test_logistic_coefficients_flag_separation():
-    y = np.repeat([0, 1], 10)
-    design = np.column_stack([np.ones(20), np.arange(20.0)])
-    batch = optimism.logistic_coefficients(design, y, np.ones((1, 20), dtype=int))
-    assert not batch.converged[0]
-    assert batch.coefficients[0, 1] > 0  # the separating direction still ranks correctly
-    assert roc.auc(y, batch.linear_predictor(design)[0]) == 1.0
 
 
 # --------------------------------------------------------------------------- .632+
@@ -110,9 +99,11 @@ def test_harrell_and_loo_match_brute_force_library_loop():
     y = t.malignant.to_numpy().astype(bool)
     x = t.elasticity_kpa.to_numpy()
     n_boot, seed = 25, 11
-    res = optimism.bootstrap_optimism(t, n_boot=n_boot, seed=seed)
+    res = optimism.bootstrap_optimism(t, **_study(), n_boot=n_boot, seed=seed)
     counts = optimism._bootstrap_counts(y, n_boot, np.random.default_rng(seed), True)
-    apparent_fit = logistic.fit_logistic(t, predictors=logistic.COMBINED, profile=False)
+    apparent_fit = logistic.fit_logistic(
+        t, predictors=STUDY["predictors"], outcome="malignant", profile=False
+    )
     apparent = {
         "sensitivity": roc.youden_cutoff(y, x).sensitivity,
         "auc_combined": roc.auc(y, apparent_fit.fitted),
@@ -123,7 +114,10 @@ def test_harrell_and_loo_match_brute_force_library_loop():
         cut = roc.youden_cutoff(y[idx], x[idx])
         cutoffs.append(cut.cutoff)
         fit = logistic.fit_logistic(
-            t.iloc[idx].reset_index(drop=True), predictors=logistic.COMBINED, profile=False
+            t.iloc[idx].reset_index(drop=True),
+            predictors=STUDY["predictors"],
+            outcome="malignant",
+            profile=False,
         )
         test_sens = np.mean(x[y] >= cut.cutoff)
         diffs["sensitivity"].append(cut.sensitivity - test_sens)
@@ -168,7 +162,9 @@ def test_perfect_two_valued_marker_has_zero_optimism():
     t = pd.DataFrame(
         {"malignant": y, "elasticity_kpa": 40.0 + 30.0 * y, "noise": rng.normal(size=60)}
     )
-    res = optimism.validate_cutoff(t, predictors=["noise"], n_boot=100, n_repeats=3, seed=1)
+    res = optimism.validate_cutoff(
+        t, **_study(predictors=["noise"]), n_boot=100, n_repeats=3, seed=1
+    )
     frame = res.to_frame().set_index("measure")
     for m in ("sensitivity", "specificity", "youden_index", "auc_marker"):
         assert frame.loc[m, "apparent"] == 1.0
@@ -184,7 +180,7 @@ def test_separating_marker_with_gap_has_no_specificity_or_auc_optimism():
     y = np.repeat([0, 1], 30)
     e = np.where(y == 1, rng.uniform(70, 90, 60), rng.uniform(20, 50, 60))
     t = pd.DataFrame({"malignant": y, "elasticity_kpa": e, "strain_ratio": rng.normal(2, 1, 60)})
-    res = optimism.validate_cutoff(t, n_boot=100, n_repeats=3, seed=2)
+    res = optimism.validate_cutoff(t, **_study(), n_boot=100, n_repeats=3, seed=2)
     frame = res.to_frame().set_index("measure")
     # every replicate's cutoff lies above every benign value: specificity stays 1
     for m in ("specificity", "auc_combined", "auc_marker"):
@@ -208,7 +204,7 @@ def test_pure_noise_marker_corrected_auc_near_half_and_apparent_j_positive():
             | {c: rng.normal(0, 1, 100) for c in "abc"}
         )
         res = optimism.validate_cutoff(
-            t, predictors=["a", "b", "c"], n_boot=100, n_repeats=3, seed=seed
+            t, **_study(predictors=["a", "b", "c"]), n_boot=100, n_repeats=3, seed=seed
         )
         rows.append(res.to_frame().set_index("measure"))
     for frame in rows:  # the apparent Youden rule always looks better than chance
@@ -244,9 +240,9 @@ def test_folds_are_stratified_and_cover_everyone_once():
 
 def test_same_seed_same_result_and_other_seed_differs():
     t = _table(9)
-    a = optimism.validate_cutoff(t, n_boot=60, n_repeats=2, seed=5)
-    b = optimism.validate_cutoff(t, n_boot=60, n_repeats=2, seed=5)
-    c = optimism.validate_cutoff(t, n_boot=60, n_repeats=2, seed=6)
+    a = optimism.validate_cutoff(t, **_study(), n_boot=60, n_repeats=2, seed=5)
+    b = optimism.validate_cutoff(t, **_study(), n_boot=60, n_repeats=2, seed=5)
+    c = optimism.validate_cutoff(t, **_study(), n_boot=60, n_repeats=2, seed=6)
     pd.testing.assert_frame_equal(a.to_frame(), b.to_frame())
     pd.testing.assert_frame_equal(a.bootstrap.replicates, b.bootstrap.replicates)
     assert not a.to_frame()["optimism"].equals(c.to_frame()["optimism"])
@@ -254,7 +250,7 @@ def test_same_seed_same_result_and_other_seed_differs():
 
 def test_result_tables_and_settings():
     t = _table(10)
-    res = optimism.validate_cutoff(t, n_boot=40, n_repeats=2, n_folds=4, seed=3)
+    res = optimism.validate_cutoff(t, **_study(), n_boot=40, n_repeats=2, n_folds=4, seed=3)
     frame = res.to_frame()
     assert frame["measure"].tolist() == list(optimism.MEASURES)
     assert frame[["n_boot", "n_repeats", "n_folds", "seed"]].iloc[0].tolist() == [40, 2, 4, 3]
@@ -267,7 +263,7 @@ def test_result_tables_and_settings():
 
 
 def test_marker_auc_needs_no_correction():
-    res = optimism.bootstrap_optimism(_table(12), n_boot=80, seed=0)
+    res = optimism.bootstrap_optimism(_table(12), **_study(), n_boot=80, seed=0)
     row = res.table.set_index("measure").loc["auc_marker"]
     assert row.loo_bootstrap == pytest.approx(row.apparent)
     assert row.corrected_632plus == pytest.approx(row.apparent)
@@ -285,17 +281,17 @@ def test_marker_auc_needs_no_correction():
 )
 def test_bootstrap_input_errors(kwargs, error, match):
     with pytest.raises(error, match=match):
-        optimism.bootstrap_optimism(_table(0), **kwargs)
+        optimism.bootstrap_optimism(_table(0), **_study(**kwargs))
 
 
 def test_cross_validation_input_errors():
     with pytest.raises(ValueError, match="n_folds must be at most 40"):
-        optimism.repeated_cross_validation(_table(0), n_folds=41)
+        optimism.repeated_cross_validation(_table(0), **_study(), n_folds=41)
 
 
 def test_committed_cohort():
     lesions = cohort.read_cohort_csv(ROOT / "data" / "lesions.csv")
-    res = optimism.validate_cutoff(lesions, n_boot=100, n_repeats=2, seed=0)
+    res = optimism.validate_cutoff(lesions, **_study(), n_boot=100, n_repeats=2, seed=0)
     frame = res.to_frame().set_index("measure")
     youden = roc.youden_cutoff(lesions.malignant, lesions.elasticity_kpa)
     assert res.bootstrap.apparent_cutoff == youden.cutoff

@@ -106,12 +106,23 @@ def test_no_separation_shortcut_on_large_tables_is_exact():
     table = pd.DataFrame(
         {"malignant": rng.binomial(1, 1 / (1 + np.exp(-2 * x))), "strain_ratio": x}
     )
-    assert logistic.detect_separation(table, predictors=["strain_ratio"]).status == "none"
+    assert (
+        logistic.detect_separation(table, predictors=["strain_ratio"], outcome="malignant").status
+        == "none"
+    )
     separated = table.assign(malignant=(x > 0.3).astype(int))  # complete separation
-    assert logistic.detect_separation(separated, predictors=["strain_ratio"]).status == "complete"
+    assert (
+        logistic.detect_separation(
+            separated, predictors=["strain_ratio"], outcome="malignant"
+        ).status
+        == "complete"
+    )
     quasi = separated.assign(strain_ratio=np.where(x > 0.3, 1.0, np.minimum(x, 1.0)))
     quasi.loc[quasi.index[:3], ["strain_ratio", "malignant"]] = [1.0, 0]  # ties at the border
-    assert logistic.detect_separation(quasi, predictors=["strain_ratio"]).status == "quasi_complete"
+    assert (
+        logistic.detect_separation(quasi, predictors=["strain_ratio"], outcome="malignant").status
+        == "quasi_complete"
+    )
 
 
 def test_large_tables_report_wald_intervals_and_say_so(monkeypatch, root):

@@ -26,7 +26,7 @@ import pandas as pd
 
 import microcalc
 from microcalc.stats import accuracy, agreement, compare, logistic, roc
-from microcalc.study import readers
+from microcalc.study import readers, variables
 from microcalc.tablecheck import CheckedTable, check_lesion_table
 
 __all__ = [
@@ -192,14 +192,22 @@ def _marker(table: pd.DataFrame, column: str) -> np.ndarray:
 
 
 def _group_comparison(variable: str) -> Callable[[pd.DataFrame, float], dict]:
-    categorical = variable in compare.CATEGORICAL_COLUMNS
+    categorical = variable in variables.CATEGORICAL_COLUMNS
+    group = variables.OUTCOME
 
     def run(table: pd.DataFrame, cutoff: float) -> dict:
-        rows = compare.summary_table(table, variables=[variable])
+        rows = compare.summary_table(
+            table,
+            variables=[variable],
+            group=group,
+            group_labels=variables.GROUP_LABELS,
+            categorical=variables.CATEGORICAL_COLUMNS,
+            labels=variables.VARIABLE_LABELS,
+        )
         if categorical:
-            test = compare.compare_categorical(table, variable)
+            test = compare.compare_categorical(table, variable, group=group)
         else:
-            test = compare.compare_continuous(table, variable)
+            test = compare.compare_continuous(table, variable, group=group)
         return {
             "variable": variable,
             "kind": "categorical" if categorical else "continuous",
@@ -287,7 +295,12 @@ def _profile(table: pd.DataFrame) -> bool:
 def _univariable(candidate: str) -> Callable[[pd.DataFrame, float], dict]:
     def run(table: pd.DataFrame, cutoff: float) -> dict:
         screen = logistic.univariable_screen(
-            table, predictors=[candidate], method="auto", profile=_profile(table)
+            variables.add_density_cd(table) if candidate == "density_cd" else table,
+            predictors=[candidate],
+            outcome=variables.OUTCOME,
+            method="auto",
+            profile=_profile(table),
+            labels=variables.TERM_LABELS,
         )
         return {"threshold": 0.10, "result": screen.iloc[0].to_dict()}
 
@@ -295,10 +308,16 @@ def _univariable(candidate: str) -> Callable[[pd.DataFrame, float], dict]:
 
 
 def _multivariable(table: pd.DataFrame, cutoff: float) -> dict:
-    predictors = list(logistic.CANDIDATES)
-    separation = logistic.detect_separation(table, predictors=predictors)
+    predictors = list(variables.CANDIDATES)
+    table = variables.add_density_cd(table)
+    separation = logistic.detect_separation(table, predictors=predictors, outcome=variables.OUTCOME)
     fit = logistic.fit_logistic(
-        table, predictors=predictors, method="auto", profile=_profile(table)
+        table,
+        predictors=predictors,
+        outcome=variables.OUTCOME,
+        method="auto",
+        profile=_profile(table),
+        labels=variables.TERM_LABELS,
     )
     return {
         "separation_check": separation,
@@ -308,13 +327,18 @@ def _multivariable(table: pd.DataFrame, cutoff: float) -> dict:
 
 
 def _combined(table: pd.DataFrame, cutoff: float) -> dict:
-    predictors = list(logistic.COMBINED)
+    predictors = list(variables.COMBINED)
     truth = _truth(table)
-    separation = logistic.detect_separation(table, predictors=predictors)
+    separation = logistic.detect_separation(table, predictors=predictors, outcome=variables.OUTCOME)
     fit = logistic.fit_logistic(
-        table, predictors=predictors, method="auto", profile=_profile(table)
+        table,
+        predictors=predictors,
+        outcome=variables.OUTCOME,
+        method="auto",
+        profile=_profile(table),
+        labels=variables.TERM_LABELS,
     )
-    probability = fit.fitted  # = logistic.combined_probability(table, method="auto")
+    probability = fit.fitted  # = logistic.combined_probability(table, ..., method="auto")
     elasticity = _marker(table, "elasticity_kpa")
     return {
         "separation_check": separation,
@@ -415,7 +439,7 @@ def _specs() -> tuple[AnalysisSpec, ...]:
             "AUC of elasticity_kpa in fatty (A-B) and dense (C-D) breasts",
         ),
     ]
-    for candidate in logistic.CANDIDATES:
+    for candidate in variables.CANDIDATES:
         column = "breast_density" if candidate == "density_cd" else candidate
         specs.append(
             AnalysisSpec(

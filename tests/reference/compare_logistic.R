@@ -25,6 +25,9 @@
 #   cut points = unique(quantile(p, seq(0, 1, 1/g))) (type 7), intervals closed on the right,
 #   the lowest included; df = number of non-empty groups - 2.
 # - VIF by formula, 1 / (1 - R^2) of each predictor on the others.
+# - A factor predictor (breast density A-D) with R's default treatment contrasts, reference level
+#   first in sorted order and, with relevel(), a named one; Python names the terms as patsy does
+#   ("breast_density[T.B]").
 # - Firth's penalised logistic regression by direct maximisation of
 #   loglik + 0.5 * log det(X'WX) with optim (BFGS, analytic gradient), polished with Newton steps
 #   on the modified score.
@@ -325,7 +328,23 @@ set.seed(107)
 tie_p <- sample(c(0.1, 0.2, 0.2, 0.3, 0.5, 0.5, 0.5, 0.7, 0.9), 120, TRUE)
 tie_y <- rbinom(120, 1, tie_p)
 
+# a categorical predictor (factor): treatment coding against the first level in sorted order
+# (R's default), and against a named reference level (relevel); terms named as patsy does
+factor_fit <- function(ref) {
+  d <- cohort
+  d$breast_density <- relevel(factor(d$breast_density), ref = ref)
+  fit <- glm(malignant ~ breast_density + elasticity_kpa, family = binomial(), data = d,
+             control = ctrl)
+  levs <- levels(d$breast_density)
+  patsy <- c("const", sprintf("breast_density[T.%s]", levs[-1]), "elasticity_kpa")
+  list(reference = ref, predictors = c("breast_density", "elasticity_kpa"), terms = patsy,
+       coefficients = coef_table(fit), fit = nagelkerke(fit),
+       fitted = unname(fitted(fit)))
+}
+factor_models <- list(factor_fit("A"), factor_fit("C"))
+
 write_fixture(list(
+  factor_models = factor_models,
   hl_ties = list(truth = tie_y, probability = tie_p,
                  hosmer_lemeshow = hosmer_lemeshow(tie_y, tie_p)),
   data = cohort[, c("malignant", "age_years", "lesion_size_mm", "breast_density",

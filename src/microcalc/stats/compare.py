@@ -5,9 +5,8 @@ appropriate after testing for normality using the Kolmogorov-Smirnov test", and 
 variables with the chi-square or Fisher's exact test. This module makes each of those choices
 explicit: every result says which test was run and why.
 
-Every function takes a lesion table that follows the data dictionary (``malignant`` 0/1,
-``age_years``, ``breast_density`` ...) and names the column, the row and the value when an input is
-wrong. Values are cross-checked against base R in ``tests/reference/compare_logistic.R``.
+Every function takes a table (one row per observation) and the names of its columns, and names
+the column, the row and the value when an input is wrong. Values are cross-checked against base R in ``tests/reference/compare_logistic.R``.
 """
 
 from __future__ import annotations
@@ -31,8 +30,6 @@ from microcalc.stats.validation import (
 )
 
 __all__ = [
-    "CATEGORICAL_COLUMNS",
-    "VARIABLE_LABELS",
     "CategoricalComparison",
     "ContinuousComparison",
     "CorrelationResult",
@@ -46,29 +43,10 @@ __all__ = [
     "normality_test",
     "p_value_verdict",
     "spearman_correlation",
+    "spearman_rho",
     "summary_table",
     "ttest_from_summary",
 ]
-
-#: Data-dictionary columns that are categorical even when stored as numbers (``birads``).
-CATEGORICAL_COLUMNS = frozenset(
-    {"breast_density", "birads", "calcification_pattern", "histology", "reference_standard"}
-)
-
-#: Display labels for the data-dictionary columns; other columns are shown by name.
-VARIABLE_LABELS = {
-    "age_years": "Age (years)",
-    "lesion_size_mm": "Lesion size (mm)",
-    "breast_density": "Breast density (ACR)",
-    "birads": "BI-RADS category",
-    "calcification_pattern": "Calcification pattern",
-    "histology": "Histology",
-    "reference_standard": "Reference standard",
-    "elasticity_kpa": "Elasticity (kPa)",
-    "elasticity_max_kpa": "Maximum elasticity (kPa)",
-    "strain_ratio": "Strain ratio",
-    "elasticity_score": "Elasticity score (1-5)",
-}
 
 _FISHER_TABLE_LIMIT = 5_000_000  # tables enumerated before the exact test gives way to Monte Carlo
 _FISHER_REL_ERR = 1 + 1e-7  # the same tolerance as R's fisher.test when comparing probabilities
@@ -82,9 +60,9 @@ def _sort_levels(values: np.ndarray) -> list:
         return sorted(levels, key=str)
 
 
-def _group_levels(lesions: pd.DataFrame, group: str) -> tuple[np.ndarray, list]:
+def _group_levels(data: pd.DataFrame, group: str) -> tuple[np.ndarray, list]:
     """Group values and their display order: 1 before 0 for a 0/1 column, else sorted."""
-    values = category_column(lesions, group)
+    values = category_column(data, group)
     levels = _sort_levels(values)
     if len(levels) < 2:
         raise ValueError(
@@ -102,8 +80,6 @@ def _group_labels(group: str, levels: list, group_labels: Mapping | None) -> lis
         if missing:
             raise ValueError(f"group_labels has no label for group value {missing[0]!r}")
         labels = [str(group_labels[lv]) for lv in levels]
-    elif group == "malignant" and [float(v) for v in levels] == [1.0, 0.0]:
-        labels = ["malignant", "benign"]
     else:
         labels = [str(v) if str(v).isidentifier() else f"{group}_{v}" for v in levels]
     for label in labels:
@@ -139,6 +115,12 @@ def format_p_value(p: float, *, digits: int = 3) -> str:
     Returns
     -------
     str
+
+    References
+    ----------
+    Lang TA, Altman DG. Basic statistical reporting for articles published in biomedical
+    journals: the "Statistical Analyses and Methods in the Published Literature" or the SAMPL
+    Guidelines. Int J Nurs Stud. 2015;52:5-9.
 
     Examples
     --------
@@ -285,6 +267,8 @@ class ContinuousComparison:
         ``"mean_difference"``, ``"hodges_lehmann_shift"`` or ``""``.
     ci_low, ci_high : float
         Confidence interval of the mean difference (t-tests only, else NaN).
+    confidence_level : float
+        Its confidence level.
     variance_statistic, variance_p_value : float
         Brown-Forsythe test of equal variances (Levene's test centred on the median).
     groups : pandas.DataFrame
@@ -304,6 +288,7 @@ class ContinuousComparison:
     estimand: str
     ci_low: float
     ci_high: float
+    confidence_level: float
     variance_statistic: float
     variance_p_value: float
     groups: pd.DataFrame
@@ -450,26 +435,26 @@ def _quantile7(x: np.ndarray, q: float) -> float:
 
 
 def compare_continuous(
-    lesions: pd.DataFrame,
+    data: pd.DataFrame,
     variable: str,
     *,
-    group: str = "malignant",
+    group: str,
     method: str = "auto",
     variance: str = "auto",
     alpha: float = 0.05,
-    level: float = 0.95,
+    confidence_level: float = 0.95,
     group_labels: Mapping | None = None,
 ) -> ContinuousComparison:
     """Compare a continuous variable between groups, choosing the test by a stated rule.
 
     Parameters
     ----------
-    lesions : pandas.DataFrame
+    data : pandas.DataFrame
         A table with the columns ``variable`` and ``group``.
     variable : str
         The numeric column to compare.
-    group : str, default "malignant"
-        The grouping column. A 0/1 column is shown 1 first (malignant before benign).
+    group : str
+        The grouping column. A 0/1 column is shown 1 first.
     method : {"auto", "t", "rank"}, default "auto"
         ``"auto"`` applies the rule below; ``"t"`` forces a t-test (or ANOVA), ``"rank"`` the
         Mann-Whitney (or Kruskal-Wallis) test.
@@ -479,10 +464,11 @@ def compare_continuous(
         Welch.
     alpha : float, default 0.05
         Level of the normality and variance pre-tests.
-    level : float, default 0.95
+    confidence_level : float, default 0.95
         Confidence level of the mean-difference interval.
     group_labels : mapping, optional
-        Display label per group value (default ``malignant``/``benign`` for ``malignant``).
+        Display label per group value (default: the value, or ``<group>_<value>`` when the
+        value is not a valid name).
 
     Returns
     -------
@@ -502,7 +488,7 @@ def compare_continuous(
     or more groups the one-way ANOVA or Welch's ANOVA (R's ``oneway.test``).
 
     Pre-testing is what the paper describes; it is not free (the final test's error rates are
-    conditional on the pre-test). With 150 lesions per group the t-test is robust to
+    conditional on the pre-test). With 150 observations per group the t-test is robust to
     non-normality, and Welch's test costs little when variances are equal.
 
     Summaries: mean and SD (n - 1 denominator); median and quartiles by linear interpolation
@@ -523,17 +509,17 @@ def compare_continuous(
     >>> rng = np.random.default_rng(0)
     >>> table = pd.DataFrame({"malignant": [1] * 50 + [0] * 50,
     ...                       "age_years": rng.normal(50, 10, 100)})
-    >>> compare_continuous(table, "age_years").test
+    >>> compare_continuous(table, "age_years", group="malignant").test
     'student_t'
     """
-    lesions = check_table(lesions)
+    data = check_table(data)
     method = _check_choice(method, "method", ("auto", "t", "rank"))
     variance = _check_choice(variance, "variance", ("auto", "equal", "unequal"))
     alpha = _check_alpha(alpha)
-    if not 0 < level < 1:
-        raise ValueError(f"level must be between 0 and 1, got {level!r}")
-    values = numeric_column(lesions, variable)
-    groups, levels = _group_levels(lesions, group)
+    if not 0 < confidence_level < 1:
+        raise ValueError(f"confidence_level must be between 0 and 1, got {confidence_level!r}")
+    values = numeric_column(data, variable)
+    groups, levels = _group_levels(data, group)
     labels = _group_labels(group, levels, group_labels)
     samples = [values[groups == lv] for lv in levels]
 
@@ -604,7 +590,7 @@ def compare_continuous(
         reason = f"{reason}; {why}"
         if two:
             res = stats.ttest_ind(samples[0], samples[1], equal_var=equal)
-            ci = res.confidence_interval(confidence_level=level)
+            ci = res.confidence_interval(confidence_level=confidence_level)
             test = "student_t" if equal else "welch_t"
             statistic, df, p_value = float(res.statistic), float(res.df), float(res.pvalue)
             estimate = float(np.mean(samples[0]) - np.mean(samples[1]))
@@ -633,6 +619,7 @@ def compare_continuous(
         estimand=estimand,
         ci_low=ci_low,
         ci_high=ci_high,
+        confidence_level=float(confidence_level),
         variance_statistic=bf_stat,
         variance_p_value=bf_p,
         groups=summary,
@@ -696,10 +683,10 @@ class CategoricalComparison:
 
 
 def compare_categorical(
-    lesions: pd.DataFrame,
+    data: pd.DataFrame,
     variable: str,
     *,
-    group: str = "malignant",
+    group: str,
     method: str = "auto",
     correction: bool = False,
     seed: int = 20240501,
@@ -709,11 +696,11 @@ def compare_categorical(
 
     Parameters
     ----------
-    lesions : pandas.DataFrame
+    data : pandas.DataFrame
         A table with the columns ``variable`` and ``group``.
     variable : str
         The categorical column (text or numbers such as ``birads``).
-    group : str, default "malignant"
+    group : str
         The grouping column.
     method : {"auto", "chi_square", "fisher"}, default "auto"
         ``"auto"`` applies Cochran's rule below.
@@ -761,15 +748,15 @@ def compare_categorical(
     >>> import pandas as pd
     >>> table = pd.DataFrame({"malignant": [1] * 6 + [0] * 6,
     ...                       "birads": [5, 5, 5, 4, 4, 3, 3, 3, 3, 4, 4, 5]})
-    >>> compare_categorical(table, "birads").test
+    >>> compare_categorical(table, "birads", group="malignant").test
     'fisher_exact'
     """
-    lesions = check_table(lesions)
+    data = check_table(data)
     method = _check_choice(method, "method", ("auto", "chi_square", "fisher"))
     if not isinstance(correction, bool):
         raise TypeError(f"correction must be True or False, got {correction!r}")
-    values = category_column(lesions, variable)
-    groups, glevels = _group_levels(lesions, group)
+    values = category_column(data, variable)
+    groups, glevels = _group_levels(data, group)
     labels = _group_labels(group, glevels, group_labels)
     vlevels = _sort_levels(values)
     observed = np.array(
@@ -932,6 +919,8 @@ class CorrelationResult:
         ``"spearman"``.
     ci_method : str
         ``"bonett_wright"`` or ``"fisher"``.
+    confidence_level : float
+        Confidence level of the interval.
     """
 
     x: str
@@ -946,27 +935,86 @@ class CorrelationResult:
     p_value: float
     test: str
     ci_method: str
+    confidence_level: float
+
+
+def spearman_rho(x, y, *, axis: int = -1):
+    """Spearman's rank correlation of ``x`` and ``y``, for one pair of samples or a stack.
+
+    Parameters
+    ----------
+    x, y : array-like
+        Paired observations along ``axis``; the other axes index samples (``x`` and ``y``
+        broadcast against each other).
+    axis : int, default -1
+        Axis of the observations.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        rho, a float for 1-D input, else an array over the other axes. NaN where a sample is
+        constant.
+
+    Notes
+    -----
+    rho is Pearson's correlation of the mid-ranks (ties get the average rank), as
+    ``scipy.stats.spearmanr`` and R's ``cor(method = "spearman")``. The ranks of a whole stack are
+    computed by one ``scipy.stats.rankdata`` call along ``axis``.
+
+    References
+    ----------
+    Spearman C. The proof and measurement of association between two things. Am J Psychol.
+    1904;15:72-101.
+
+    Examples
+    --------
+    >>> round(spearman_rho([1, 2, 3, 4, 5], [2, 1, 4, 3, 5]), 12)
+    0.8
+    >>> spearman_rho([[1, 2, 3], [1, 2, 3]], [[1, 2, 3], [3, 2, 1]]).tolist()
+    [1.0, -1.0]
+    """
+    a, b = np.broadcast_arrays(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
+    if a.ndim == 0 or a.shape[axis] < 2:
+        raise ValueError("spearman_rho needs at least 2 paired observations along axis")
+    if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
+        raise ValueError("x and y must hold finite numbers")
+    a, b = np.moveaxis(a, axis, -1), np.moveaxis(b, axis, -1)
+    ranks = np.stack(
+        [
+            stats.rankdata(a, axis=-1, method="average"),
+            stats.rankdata(b, axis=-1, method="average"),
+        ],
+        axis=-2,
+    )  # (..., 2, n)
+    # np.corrcoef's arithmetic (as scipy.stats.spearmanr), for the whole stack at once
+    ranks = ranks - ranks.mean(axis=-1, keepdims=True)
+    cov = ranks @ np.swapaxes(ranks, -1, -2) / (ranks.shape[-1] - 1)
+    sd = np.sqrt(np.diagonal(cov, axis1=-2, axis2=-1))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rho = cov[..., 1, 0] / sd[..., 1] / sd[..., 0]
+    rho = np.clip(rho, -1.0, 1.0)
+    return float(rho) if rho.ndim == 0 else rho
 
 
 def spearman_correlation(
-    lesions: pd.DataFrame,
+    data: pd.DataFrame,
     x: str,
     y: str,
     *,
     ci_method: str = "bonett_wright",
-    level: float = 0.95,
+    confidence_level: float = 0.95,
 ) -> CorrelationResult:
     """Spearman's rank correlation between two columns, with p-value and CI.
 
     Parameters
     ----------
-    lesions : pandas.DataFrame
+    data : pandas.DataFrame
         A table with numeric columns ``x`` and ``y``.
     x, y : str
         The two columns (for example ``"elasticity_kpa"`` and ``"strain_ratio"``).
     ci_method : {"bonett_wright", "fisher"}, default "bonett_wright"
         Standard error of the Fisher z-transformed rho.
-    level : float, default 0.95
+    confidence_level : float, default 0.95
         Confidence level.
 
     Returns
@@ -975,7 +1023,7 @@ def spearman_correlation(
 
     Notes
     -----
-    rho is Pearson's correlation of the mid-ranks. The p-value uses
+    rho is Pearson's correlation of the mid-ranks (:func:`spearman_rho`). The p-value uses
     :math:`t = r\\sqrt{(n-2)/(1-r^2)}` on n - 2 df (``scipy.stats.spearmanr``; R's
     ``cor.test(method="spearman", exact=FALSE)``). R's default for n < 1290 without ties is the
     AS 89 approximation of the exact null distribution instead; at n = 300 the two agree closely.
@@ -998,44 +1046,58 @@ def spearman_correlation(
     >>> round(spearman_correlation(table, "elasticity_kpa", "strain_ratio").estimate, 3)
     1.0
     """
-    lesions = check_table(lesions)
+    data = check_table(data)
     ci_method = _check_choice(ci_method, "ci_method", ("bonett_wright", "fisher"))
-    if not 0 < level < 1:
-        raise ValueError(f"level must be between 0 and 1, got {level!r}")
-    a = numeric_column(lesions, x)
-    b = numeric_column(lesions, y)
+    if not 0 < confidence_level < 1:
+        raise ValueError(f"confidence_level must be between 0 and 1, got {confidence_level!r}")
+    a = numeric_column(data, x)
+    b = numeric_column(data, y)
     n = a.size
     if n < 4:
         raise ValueError(f"Spearman correlation needs at least 4 rows, got {n}")
     if np.ptp(a) == 0 or np.ptp(b) == 0:
         constant = x if np.ptp(a) == 0 else y
         raise ValueError(f"column {constant!r} is constant; its rank correlation is undefined")
-    res = stats.spearmanr(a, b)
-    r = float(res.statistic)
-    p_value = float(res.pvalue)
+    r = float(spearman_rho(a, b))
     df = n - 2.0
-    statistic = r * math.sqrt(df / (1 - r * r)) if abs(r) < 1 else math.copysign(math.inf, r)
+    # scipy.stats.spearmanr's t statistic and p-value
+    statistic = (
+        r * math.sqrt(df / ((r + 1.0) * (1.0 - r))) if abs(r) < 1 else math.copysign(math.inf, r)
+    )
+    p_value = float(2 * stats.t.sf(abs(statistic), df))
     if ci_method == "bonett_wright":
         se = math.sqrt((1 + r * r / 2) / (n - 3))
     else:
         se = 1 / math.sqrt(n - 3)
-    z = float(stats.norm.ppf(0.5 + level / 2))
+    z = float(stats.norm.ppf(0.5 + confidence_level / 2))
     if abs(r) < 1:
         centre = math.atanh(r)
         ci_low, ci_high = math.tanh(centre - z * se), math.tanh(centre + z * se)
     else:
         ci_low = ci_high = r
     return CorrelationResult(
-        x, y, n, r, se, ci_low, ci_high, float(statistic), df, p_value, "spearman", ci_method
+        x,
+        y,
+        n,
+        r,
+        se,
+        ci_low,
+        ci_high,
+        float(statistic),
+        df,
+        p_value,
+        "spearman",
+        ci_method,
+        float(confidence_level),
     )
 
 
 # --------------------------------------------------------------------------- Table 1 / 2
 def summary_table(
-    lesions: pd.DataFrame,
+    data: pd.DataFrame,
     *,
     variables: Sequence[str],
-    group: str = "malignant",
+    group: str,
     categorical: Sequence[str] | None = None,
     labels: Mapping[str, str] | None = None,
     digits: int | Mapping[str, int] = 1,
@@ -1049,17 +1111,17 @@ def summary_table(
 
     Parameters
     ----------
-    lesions : pandas.DataFrame
-        A lesion table following the data dictionary.
+    data : pandas.DataFrame
+        A table with the columns ``variables`` and ``group``.
     variables : sequence of str
         Columns to show, in order.
-    group : str, default "malignant"
-        The grouping column; one display column per group (``malignant``, ``benign``).
+    group : str
+        The grouping column; one display column per group.
     categorical : sequence of str, optional
-        Columns to treat as categorical. Default: the data dictionary's categorical columns
-        (:data:`CATEGORICAL_COLUMNS`) and any non-numeric column.
+        Columns to treat as categorical even when numeric (such as a BI-RADS category); any
+        non-numeric column is categorical anyway.
     labels : mapping, optional
-        Display label per variable (default :data:`VARIABLE_LABELS`, else the column name).
+        Display label per variable (default: the column name).
     digits : int or mapping, default 1
         Decimals for means, SDs, medians and quartiles, globally or per variable (for example
         ``{"strain_ratio": 2}``). Percentages have one decimal.
@@ -1099,35 +1161,36 @@ def summary_table(
     >>> table = pd.DataFrame({"malignant": [1] * 30 + [0] * 30,
     ...                       "age_years": rng.normal(50, 10, 60),
     ...                       "breast_density": rng.choice(list("ABCD"), 60)})
-    >>> t1 = summary_table(table, variables=["age_years", "breast_density"])
+    >>> t1 = summary_table(table, variables=["age_years", "breast_density"], group="malignant",
+    ...                    group_labels={1: "malignant", 0: "benign"})
     >>> list(t1.columns[:6])
     ['variable', 'label', 'level', 'summary', 'malignant', 'benign']
     """
-    lesions = check_table(lesions)
+    data = check_table(data)
     if isinstance(variables, str) or not isinstance(variables, Sequence):
         raise TypeError("variables must be a list of column names")
     if len(variables) == 0:
         raise ValueError("variables is empty")
     if group in variables:
         raise ValueError(f"the grouping column {group!r} cannot also be a variable")
-    groups, glevels = _group_levels(lesions, group)
+    groups, glevels = _group_levels(data, group)
     glabels = _group_labels(group, glevels, group_labels)
     clash = {"variable", "label", "level", "summary", "test", "p_value", "p_text", "reason"}
     if clash & set(glabels):
         raise ValueError(f"group labels {sorted(clash & set(glabels))} clash with table columns")
-    labels = {**VARIABLE_LABELS, **(labels or {})}
-    cat_set = set(CATEGORICAL_COLUMNS if categorical is None else categorical)
+    labels = dict(labels or {})
+    cat_set = set(categorical or ())
     mapping = dict(zip(glevels, glabels, strict=True))
 
     rows: list[dict] = []
     for variable in variables:
-        check_column(lesions, variable)
+        check_column(data, variable)
         d = digits if isinstance(digits, int) else dict(digits).get(variable, 1)
         label = labels.get(variable, variable)
-        is_categorical = variable in cat_set or not pd.api.types.is_numeric_dtype(lesions[variable])
+        is_categorical = variable in cat_set or not pd.api.types.is_numeric_dtype(data[variable])
         if is_categorical:
             res = compare_categorical(
-                lesions, variable, group=group, correction=correction, group_labels=mapping
+                data, variable, group=group, correction=correction, group_labels=mapping
             )
             totals = res.counts[glabels].sum(axis=0)
             for i, row in res.counts.iterrows():
@@ -1144,7 +1207,7 @@ def summary_table(
                 rows.append(entry)
         else:
             res = compare_continuous(
-                lesions,
+                data,
                 variable,
                 group=group,
                 method=method,
@@ -1305,21 +1368,21 @@ def ttest_from_summary(
 
 
 def categorical_test_variants(
-    lesions: pd.DataFrame,
+    data: pd.DataFrame,
     variable: str,
     *,
-    group: str = "malignant",
+    group: str,
     scores: Sequence[float] | None = None,
 ) -> pd.DataFrame:
     """Every common test of a categorical variable against the groups, side by side.
 
     Parameters
     ----------
-    lesions : pandas.DataFrame
+    data : pandas.DataFrame
         A table with the columns ``variable`` and ``group``.
     variable : str
         The categorical column.
-    group : str, default "malignant"
+    group : str
         The grouping column.
     scores : sequence of float, optional
         Scores of the variable's levels (in sorted order) for the linear-by-linear test; default
@@ -1340,7 +1403,7 @@ def categorical_test_variants(
     which of them, if any, gives a published p-value. The likelihood-ratio statistic is
     :math:`G = 2\\sum O \\log(O/E)` on the same df as Pearson's. The linear-by-linear statistic is
     :math:`M^2 = (N - 1) r^2`, with :math:`r` Pearson's correlation between the level scores and
-    the group codes over all N lesions, on 1 df (Agresti 2013, section 3.4.1); for two groups it
+    the group codes over all N observations, on 1 df (Agresti 2013, section 3.4.1); for two groups it
     is the Cochran-Armitage trend test without the :math:`N/(N-1)` factor.
 
     References
@@ -1354,11 +1417,11 @@ def categorical_test_variants(
     >>> import pandas as pd
     >>> table = pd.DataFrame({"malignant": [1] * 6 + [0] * 6,
     ...                       "birads": [5, 5, 5, 4, 4, 3, 3, 3, 3, 4, 4, 5]})
-    >>> list(categorical_test_variants(table, "birads").test)
+    >>> list(categorical_test_variants(table, "birads", group="malignant").test)
     ['chi_square', 'likelihood_ratio', 'linear_by_linear', 'fisher_exact']
     """
-    lesions = check_table(lesions)
-    base = compare_categorical(lesions, variable, group=group, method="chi_square")
+    data = check_table(data)
+    base = compare_categorical(data, variable, group=group, method="chi_square")
     counts = base.counts.drop(columns="level").to_numpy(dtype=float)
     if counts.shape[0] < 2:
         raise ValueError(f"column {variable!r} has one level only; nothing to test")
@@ -1398,7 +1461,7 @@ def categorical_test_variants(
         rows.append(
             ("linear_by_linear", "linear-by-linear association", m2, 1, stats.chi2.sf(m2, 1))
         )
-    fisher = compare_categorical(lesions, variable, group=group, method="fisher")
+    fisher = compare_categorical(data, variable, group=group, method="fisher")
     rows.append(("fisher_exact", "Fisher's exact test", math.nan, math.nan, fisher.p_value))
     table = pd.DataFrame(rows, columns=["test", "name", "statistic", "df", "p_value"])
     return table.astype({"statistic": float, "df": float, "p_value": float})
@@ -1438,6 +1501,12 @@ def p_value_verdict(
     Rounding is half-up at the printed decimal. A printed "0.001" with ``qualifier="="`` is
     matched only by values in [0.0005, 0.0015); a paper that prints "0.001" for anything
     smaller is using a floor, which this function does not assume.
+
+    References
+    ----------
+    Nuijten MB, Hartgerink CHJ, van Assen MALM, Epskamp S, Wicherts JM. The prevalence of
+    statistical reporting errors in psychology (1985-2013). Behav Res Methods.
+    2016;48:1205-1226.
 
     Examples
     --------

@@ -1,8 +1,8 @@
-"""Logistic regression for Table 3: screening, the multivariable model, fit and calibration.
+"""Logistic regression: screening, multivariable models, fit, calibration (the paper's Table 3).
 
 The paper screens candidate predictors with univariable logistic regressions (P < 0.10), fits a
 multivariable model and reports odds ratios with 95% CIs and the Hosmer-Lemeshow test. This module
-does each step on any lesion table that follows the data dictionary, adds what a reader of a
+does each step on any table with a 0/1 outcome column, adds what a reader of a
 prediction model needs (profile-likelihood CIs, calibration, Nagelkerke R^2, VIF) and detects
 separation before fitting, with Firth's penalised likelihood as the remedy.
 
@@ -31,16 +31,15 @@ from microcalc.stats.validation import (
     as_finite_array,
     binary_column,
     category_column,
+    check_column,
     check_same_length,
     check_table,
     numeric_column,
 )
 
 __all__ = [
-    "CANDIDATES",
-    "COMBINED",
-    "TERM_LABELS",
     "AddedValueTest",
+    "BatchLogisticFit",
     "CalibrationResult",
     "HosmerLemeshowResult",
     "LogisticFit",
@@ -53,48 +52,19 @@ __all__ = [
     "cross_validated_probability",
     "detect_separation",
     "fit_logistic",
+    "fit_logistic_batch",
     "hosmer_lemeshow",
     "odds_ratio_table",
     "univariable_screen",
     "vif",
 ]
 
-#: The paper's candidate predictors, in the order of its Table 3.
-CANDIDATES = ("age_years", "lesion_size_mm", "density_cd", "elasticity_kpa", "strain_ratio")
-
-#: The combined model whose predicted probability the ROC chapter uses.
-COMBINED = ("elasticity_kpa", "strain_ratio")
-
-#: Display labels of the model terms.
-TERM_LABELS = {
-    "const": "Intercept",
-    "age_years": "Age (years)",
-    "lesion_size_mm": "Lesion size (mm)",
-    "density_cd": "Breast density (C, D vs A, B)",
-    "elasticity_kpa": "Elasticity (kPa)",
-    "elasticity_max_kpa": "Maximum elasticity (kPa)",
-    "strain_ratio": "Strain ratio",
-    "elasticity_score": "Elasticity score (1-5)",
-}
-
-_DENSITY_LEVELS = ("A", "B", "C", "D")
 _TOL = 1e-10  # Newton-Raphson convergence on the step and the score
 _LIMIT_ITER = 100
 _SEPARATION_SUBSET = 20_000  # rows of the exact no-separation shortcut on large tables
 
 
 # --------------------------------------------------------------------------- design
-def _density_cd(lesions: pd.DataFrame) -> np.ndarray:
-    values = category_column(lesions, "breast_density")
-    for i, v in enumerate(values):
-        if v not in _DENSITY_LEVELS:
-            raise ValueError(
-                f"column 'breast_density' must be one of A, B, C, D; row {lesions.index[i]!r} "
-                f"holds {v!r}"
-            )
-    return np.isin(values, ("C", "D")).astype(float)
-
-
 def _check_predictors(predictors) -> tuple[str, ...]:
     if isinstance(predictors, str) or not isinstance(predictors, Sequence):
         raise TypeError(f"predictors must be a list of column names, got {predictors!r}")
@@ -111,19 +81,77 @@ def _check_predictors(predictors) -> tuple[str, ...]:
     return predictors
 
 
-def _design(lesions: pd.DataFrame, predictors: tuple[str, ...]) -> pd.DataFrame:
-    """Design matrix with an intercept column ``const``.
+def _is_categorical(series: pd.Series) -> bool:
+    return bool(
+        isinstance(series.dtype, pd.CategoricalDtype)
+        or pd.api.types.is_object_dtype(series)
+        or pd.api.types.is_string_dtype(series)
+    )
 
-    A predictor is a numeric column of ``lesions``, or ``"density_cd"`` (1 for breast density C or
-    D, 0 for A or B) derived from ``breast_density`` when the table has no such column.
-    """
-    columns = {"const": np.ones(len(lesions))}
+
+def _factor_levels(
+    data: pd.DataFrame, predictors: tuple[str, ...], reference: Mapping | None
+) -> dict[str, tuple]:
+    """Levels of each categorical predictor, reference level first (treatment coding)."""
+    reference = dict(reference or {})
+    levels: dict[str, tuple] = {}
     for p in predictors:
-        if p == "density_cd" and "density_cd" not in lesions.columns:
-            columns[p] = _density_cd(lesions)
+        check_column(data, p)
+        series = data[p]
+        if not _is_categorical(series):
+            continue
+        values = category_column(data, p)
+        present = set(pd.unique(values))
+        if isinstance(series.dtype, pd.CategoricalDtype):
+            order = [c for c in series.cat.categories if c in present]  # unused levels dropped
         else:
-            columns[p] = numeric_column(lesions, p)
-    return pd.DataFrame(columns, index=lesions.index)
+            try:
+                order = sorted(present)
+            except TypeError:
+                order = sorted(present, key=str)
+        if len(order) < 2:
+            raise ValueError(
+                f"categorical predictor {p!r} has one level only ({order[0]!r}); it cannot be "
+                "estimated"
+            )
+        if p in reference:
+            ref = reference[p]
+            if ref not in order:
+                raise ValueError(
+                    f"reference level {ref!r} of {p!r} does not occur; its levels are {order}"
+                )
+            order.remove(ref)
+            order.insert(0, ref)
+        levels[p] = tuple(order)
+    unknown = sorted(set(reference) - set(levels), key=str)
+    if unknown:
+        raise ValueError(
+            f"reference names {unknown}, which are not categorical predictors of the model"
+        )
+    return levels
+
+
+def _design(
+    data: pd.DataFrame, predictors: tuple[str, ...], levels: Mapping[str, tuple]
+) -> pd.DataFrame:
+    """Design matrix: an intercept ``const``, numeric predictors as they are, and one 0/1 column
+    ``name[T.level]`` per non-reference level of each categorical predictor (treatment coding,
+    as R's ``contr.treatment`` and patsy)."""
+    columns = {"const": np.ones(len(data))}
+    for p in predictors:
+        if p in levels:
+            values = category_column(data, p)
+            unknown = [v for v in pd.unique(values) if v not in levels[p]]
+            if unknown:
+                raise ValueError(
+                    f"column {p!r} holds level {unknown[0]!r}, which the model does not know "
+                    f"(its levels are {list(levels[p])})"
+                )
+            for level in levels[p][1:]:
+                columns[f"{p}[T.{level}]"] = (values == level).astype(float)
+        else:
+            columns[p] = numeric_column(data, p)
+    return pd.DataFrame(columns, index=data.index)
 
 
 def _check_rank(X: np.ndarray, names: Sequence[str]) -> None:
@@ -131,7 +159,7 @@ def _check_rank(X: np.ndarray, names: Sequence[str]) -> None:
         raise ValueError(
             f"the model has {X.shape[1]} parameters (intercept and {', '.join(names[1:])}) but "
             f"the table has only {X.shape[0]} rows; it cannot be estimated (use fewer predictors "
-            "or more lesions)"
+            "or more rows)"
         )
     rank = np.linalg.matrix_rank(X)
     if rank < X.shape[1]:
@@ -172,7 +200,12 @@ class SeparationCheck:
         return self.status != "none"
 
 
-def _separation(X: np.ndarray, y: np.ndarray, names: Sequence[str]) -> SeparationCheck:
+def _separation(
+    X: np.ndarray, y: np.ndarray, names: Sequence[str], classify: bool = True
+) -> SeparationCheck:
+    """Exact separation check (see :func:`detect_separation`); ``classify=False`` skips the
+    second linear program (complete or quasi-complete) and reports any separation as
+    ``"quasi_complete"`` with no message, for callers that only need to know whether."""
     n, k = X.shape
     if n > _SEPARATION_SUBSET:
         # Exact shortcut for large tables: if a subset of full column rank admits no separating
@@ -195,6 +228,8 @@ def _separation(X: np.ndarray, y: np.ndarray, names: Sequence[str]) -> Separatio
     if lp.status != 0 or -lp.fun <= tol:
         return SeparationCheck("none", (), 0, "")
     beta = lp.x
+    if not classify:
+        return SeparationCheck("quasi_complete", (), 0, "")
     # complete: some beta with A beta >= t > 0 for every row
     c = np.zeros(k + 1)
     c[-1] = -1.0
@@ -214,7 +249,7 @@ def _separation(X: np.ndarray, y: np.ndarray, names: Sequence[str]) -> Separatio
     involved = ", ".join(terms) if terms else "the intercept"
     message = (
         f"{what}: a linear combination of {involved} predicts the outcome perfectly for "
-        f"{n_sep} of {n} lesions, so maximum-likelihood estimates do not exist (the coefficients "
+        f"{n_sep} of {n} rows, so maximum-likelihood estimates do not exist (the coefficients "
         "diverge to infinity and their SEs and p-values are meaningless). Fit with "
         "method='firth' (Firth's penalised likelihood), or remove or merge the offending "
         "predictor or category."
@@ -223,18 +258,24 @@ def _separation(X: np.ndarray, y: np.ndarray, names: Sequence[str]) -> Separatio
 
 
 def detect_separation(
-    lesions: pd.DataFrame, *, predictors: Sequence[str], outcome: str = "malignant"
+    data: pd.DataFrame,
+    *,
+    predictors: Sequence[str],
+    outcome: str,
+    reference: Mapping[str, object] | None = None,
 ) -> SeparationCheck:
     """Detect complete or quasi-complete separation before fitting a logistic model.
 
     Parameters
     ----------
-    lesions : pandas.DataFrame
-        The lesion table.
+    data : pandas.DataFrame
+        The table, one row per observation.
     predictors : sequence of str
-        Model predictors (numeric columns, or ``"density_cd"``).
-    outcome : str, default "malignant"
+        Model predictors: numeric or categorical columns (see :func:`fit_logistic`).
+    outcome : str
         The 0/1 outcome column.
+    reference : mapping, optional
+        Reference level of each categorical predictor (see :func:`fit_logistic`).
 
     Returns
     -------
@@ -264,13 +305,13 @@ def detect_separation(
     >>> import pandas as pd
     >>> table = pd.DataFrame({"malignant": [0, 0, 0, 1, 1, 1],
     ...                       "strain_ratio": [1.0, 1.2, 1.4, 2.1, 2.5, 3.0]})
-    >>> detect_separation(table, predictors=["strain_ratio"]).status
+    >>> detect_separation(table, predictors=["strain_ratio"], outcome="malignant").status
     'complete'
     """
-    lesions = check_table(lesions)
+    data = check_table(data)
     predictors = _check_predictors(predictors)
-    design = _design(lesions, predictors)
-    y = binary_column(lesions, outcome).astype(float)
+    design = _design(data, predictors, _factor_levels(data, predictors, reference))
+    y = binary_column(data, outcome).astype(float)
     return _separation(design.to_numpy(), y, list(design.columns))
 
 
@@ -375,8 +416,8 @@ class LogisticFit:
         ``"mle"`` (statsmodels GLM) or ``"firth"``.
     n, n_events : int
     coefficients : pandas.DataFrame
-        One row per term (``const`` first): ``term``, ``label``, ``coef``, ``se``, ``z``,
-        ``p_value`` (Wald), ``odds_ratio``, ``ci_low``/``ci_high`` (Wald CI of the OR),
+        One row per term (``const`` first): ``term``, ``label``, ``coef``, ``se``, ``statistic``
+        (Wald z), ``p_value`` (Wald), ``odds_ratio``, ``ci_low``/``ci_high`` (Wald CI of the OR),
         ``profile_ci_low``/``profile_ci_high`` (profile-likelihood CI of the OR; NaN when
         ``profile=False``), ``lr_p_value`` (likelihood-ratio test of the term).
     loglik, loglik_null : float
@@ -385,10 +426,12 @@ class LogisticFit:
     cox_snell_r2, nagelkerke_r2 : float
     converged : bool
     separation : SeparationCheck
-    level : float
+    confidence_level : float
         Confidence level of the intervals.
     fitted : numpy.ndarray
         Predicted probabilities of the rows used in the fit.
+    levels : dict
+        Levels of each categorical predictor, reference level first (empty without one).
     """
 
     predictors: tuple[str, ...]
@@ -404,30 +447,32 @@ class LogisticFit:
     nagelkerke_r2: float
     converged: bool
     separation: SeparationCheck
-    level: float
+    confidence_level: float
     fitted: np.ndarray = field(repr=False)
+    levels: dict = field(default_factory=dict, repr=False)
 
     @property
     def params(self) -> pd.Series:
         """Coefficients on the log-odds scale, indexed by term."""
         return self.coefficients.set_index("term")["coef"]
 
-    def predict(self, lesions: pd.DataFrame) -> pd.Series:
-        """Predicted probability for each row of a (new) lesion table.
+    def predict(self, data: pd.DataFrame) -> pd.Series:
+        """Predicted probability for each row of a (new) table.
 
         Examples
         --------
         >>> import pandas as pd
         >>> table = pd.DataFrame({"malignant": [0, 1, 0, 1, 1, 0],
         ...                       "strain_ratio": [1.0, 1.2, 1.4, 2.1, 2.5, 2.2]})
-        >>> fit = fit_logistic(table, predictors=["strain_ratio"], profile=False)
+        >>> fit = fit_logistic(table, predictors=["strain_ratio"], outcome="malignant",
+        ...                    profile=False)
         >>> fit.predict(pd.DataFrame({"strain_ratio": [1.5]})).round(3).tolist()
         [0.421]
         """
-        lesions = check_table(lesions)
-        design = _design(lesions, self.predictors)
+        data = check_table(data)
+        design = _design(data, self.predictors, self.levels)
         eta = design.to_numpy() @ self.params.to_numpy()
-        return pd.Series(special.expit(eta), index=lesions.index, name="predicted_probability")
+        return pd.Series(special.expit(eta), index=data.index, name="predicted_probability")
 
 
 def _exp(x: float) -> float:
@@ -437,34 +482,43 @@ def _exp(x: float) -> float:
 
 
 def fit_logistic(
-    lesions: pd.DataFrame,
+    data: pd.DataFrame,
     *,
     predictors: Sequence[str],
-    outcome: str = "malignant",
+    outcome: str,
+    reference: Mapping[str, object] | None = None,
     method: str = "mle",
-    level: float = 0.95,
+    confidence_level: float = 0.95,
     profile: bool = True,
+    labels: Mapping[str, str] | None = None,
 ) -> LogisticFit:
     """Fit a logistic regression of the outcome on the predictors.
 
     Parameters
     ----------
-    lesions : pandas.DataFrame
-        The lesion table.
+    data : pandas.DataFrame
+        The table, one row per observation.
     predictors : sequence of str
-        Numeric columns, or ``"density_cd"`` (breast density C or D vs A or B, derived from
-        ``breast_density``). An intercept is always added.
-    outcome : str, default "malignant"
+        Numeric columns (bool counts as 0/1), or categorical ones (object, string or category
+        dtype), which get treatment coding: one 0/1 term ``name[T.level]`` per level other than
+        the reference, as R's model formulas and statsmodels/patsy. An intercept is always added.
+    outcome : str
         The 0/1 outcome column.
+    reference : mapping, optional
+        Reference level of each categorical predictor, e.g. ``{"breast_density": "B"}``.
+        Default: the first level in sorted order (R's default for a factor), or the first
+        category of a pandas categorical. Levels that do not occur are dropped.
     method : {"mle", "firth", "auto"}, default "mle"
         ``"mle"``: maximum likelihood (statsmodels GLM); raises ``ValueError`` with a clear
         message if the data are separated. ``"firth"``: Firth's penalised likelihood.
         ``"auto"``: MLE unless separation is detected, then Firth (``fit.method`` says which).
-    level : float, default 0.95
-        Confidence level.
+    confidence_level : float, default 0.95
+        Confidence level of the intervals.
     profile : bool, default True
         Compute profile-likelihood CIs and likelihood-ratio p-values (two constrained fits per
         term and a root search; set False in Monte Carlo loops).
+    labels : mapping, optional
+        Display label of each term for the ``label`` column (default: the term's name).
 
     Returns
     -------
@@ -517,18 +571,30 @@ def fit_logistic(
     >>> e = rng.normal(65, 18, 300)
     >>> table = pd.DataFrame({"elasticity_kpa": e,
     ...                       "malignant": rng.binomial(1, 1 / (1 + np.exp(-(e - 65) / 10)))})
-    >>> fit = fit_logistic(table, predictors=["elasticity_kpa"])
+    >>> fit = fit_logistic(table, predictors=["elasticity_kpa"], outcome="malignant")
     >>> bool(fit.coefficients.loc[1, "odds_ratio"] > 1)
     True
+
+    A categorical predictor, with its reference level named:
+
+    >>> table["density"] = rng.choice(["A", "B", "C", "D"], 300)
+    >>> fit = fit_logistic(table, predictors=["density", "elasticity_kpa"], outcome="malignant",
+    ...                    reference={"density": "B"}, profile=False)
+    >>> fit.coefficients.term.tolist()
+    ['const', 'density[T.A]', 'density[T.C]', 'density[T.D]', 'elasticity_kpa']
     """
-    lesions = check_table(lesions)
+    data = check_table(data)
     predictors = _check_predictors(predictors)
     if method not in ("mle", "firth", "auto"):
         raise ValueError(f"method must be 'mle', 'firth' or 'auto'; got {method!r}")
-    if not isinstance(level, float) or not 0 < level < 1:
-        raise ValueError(f"level must be a float between 0 and 1, got {level!r}")
-    design = _design(lesions, predictors)
-    y = binary_column(lesions, outcome).astype(float)
+    if not isinstance(confidence_level, float) or not 0 < confidence_level < 1:
+        raise ValueError(
+            f"confidence_level must be a float between 0 and 1, got {confidence_level!r}"
+        )
+    labels = dict(labels or {})
+    levels = _factor_levels(data, predictors, reference)
+    design = _design(data, predictors, levels)
+    y = binary_column(data, outcome).astype(float)
     names = list(design.columns)
     X = design.to_numpy()
     n = len(y)
@@ -580,12 +646,12 @@ def fit_logistic(
             stacklevel=2,
         )
 
-    zcrit = float(stats.norm.ppf(0.5 + level / 2))
+    zcrit = float(stats.norm.ppf(0.5 + confidence_level / 2))
     zstat = beta / se
     rows = []
     for j, term in enumerate(names):
         if profile:
-            lo, hi = _profile_bounds(X, y, beta, value, se[j], j, level, use_firth)
+            lo, hi = _profile_bounds(X, y, beta, value, se[j], j, confidence_level, use_firth)
             free = np.ones(X.shape[1], bool)
             free[j] = False
             start = beta.copy()
@@ -597,10 +663,10 @@ def fit_logistic(
         rows.append(
             {
                 "term": term,
-                "label": TERM_LABELS.get(term, term),
+                "label": labels.get(term, term),
                 "coef": beta[j],
                 "se": se[j],
-                "z": zstat[j],
+                "statistic": zstat[j],
                 "p_value": float(2 * stats.norm.sf(abs(zstat[j]))),
                 "odds_ratio": _exp(beta[j]),
                 "ci_low": _exp(beta[j] - zcrit * se[j]),
@@ -627,47 +693,313 @@ def fit_logistic(
         nagelkerke_r2=float(nagelkerke),
         converged=bool(converged),
         separation=separation,
-        level=level,
+        confidence_level=confidence_level,
         fitted=fitted,
+        levels=levels,
+    )
+
+
+# --------------------------------------------------------------------------- batched fit
+@dataclass(frozen=True, eq=False)
+class BatchLogisticFit:
+    """Logistic regressions fitted to a stack of data sets at once.
+
+    Attributes
+    ----------
+    coefficients : numpy.ndarray
+        ``(..., p + 1)``: intercept first, then one coefficient per predictor, on the
+        predictors' own scale. Where ``converged`` is False they are the last Newton iterate
+        (under separation they diverge, but their direction still ranks the observations).
+    linear_predictor : numpy.ndarray
+        ``(..., n)``: :math:`\\eta = \\beta_0 + x^T\\beta` of every observation.
+    converged : numpy.ndarray of bool
+        ``(...)``: the maximum-likelihood estimate exists and was reached.
+    separated : numpy.ndarray of bool
+        ``(...)``: the exact check of :func:`detect_separation` found (quasi-)complete
+        separation, so the maximum-likelihood estimate does not exist.
+    iterations : numpy.ndarray of int
+        ``(...)``: Newton iterations used.
+    """
+
+    coefficients: np.ndarray
+    linear_predictor: np.ndarray = field(repr=False)
+    converged: np.ndarray
+    separated: np.ndarray
+    iterations: np.ndarray
+
+    @property
+    def fitted(self) -> np.ndarray:
+        """Predicted probabilities ``(..., n)``."""
+        return special.expit(self.linear_predictor)
+
+
+def fit_logistic_batch(
+    X,
+    y,
+    *,
+    weights=None,
+    max_iter: int = 100,
+    tol: float = 1e-10,
+    check_separation: bool = True,
+) -> BatchLogisticFit:
+    """Maximum-likelihood logistic regression of ``y`` on ``X`` for a stack of data sets at once.
+
+    Parameters
+    ----------
+    X : array-like
+        Predictors *without* the intercept column (it is added): ``(n, p)`` shared by every data
+        set, or ``(..., n, p)``, one design per data set.
+    y : array-like of 0/1
+        Outcomes, ``(n,)`` or ``(..., n)``.
+    weights : array-like, optional
+        Non-negative case weights, ``(n,)`` or ``(..., n)``: bootstrap counts, 0/1 for a
+        training fold. Frequency weights give the estimate of the data set with each row
+        repeated ``w`` times.
+    max_iter : int, default 100
+        Newton-Raphson iterations before a data set counts as not converged.
+    tol : float, default 1e-10
+        Convergence when the largest step (standardised predictors) is below ``tol`` and the
+        largest score below ``tol`` times the data set's total weight (the rule of
+        :func:`fit_logistic`).
+    check_separation : bool, default True
+        Check every data set that has not converged exactly for separation, and refit any
+        that is not separated (see Notes). False skips both: such a data set keeps its last
+        iterate with ``converged`` False and ``separated`` False, for callers that use the
+        last iterate either way.
+
+    Returns
+    -------
+    BatchLogisticFit
+        The leading axes of ``X``, ``y`` and ``weights``, broadcast, index the data sets; with
+        one data set (2-D ``X``, 1-D ``y`` and ``weights``) the arrays have no batch axis.
+
+    Notes
+    -----
+    Maximises :math:`\\sum_i w_i\\{y_i\\eta_i - \\log(1 + e^{\\eta_i})\\}` by Newton-Raphson
+    (score :math:`Z^T W(y - p)`, information :math:`Z^T \\operatorname{diag}(w p(1-p)) Z`) on
+    predictors centred and scaled per data set (better conditioning; the fit is equivariant),
+    every data set at once, with ``numpy.linalg.solve`` on the stacked information matrices.
+    Each step is capped at 5 (logistf's maxstep), and a ridge of :math:`10^{-12}\\sum_i w_i`
+    on the information's diagonal only matters under separation; a data set drops out of the
+    iterations as soon as it has converged. With a shared design, the products
+    :math:`z_i z_i^T` are formed once and every data set's information is one matrix product
+    with its weights.
+
+    The maximum-likelihood estimate does not exist under separation: the coefficients then
+    diverge and the iterations do not converge. Every data set that has not converged within
+    ``max_iter`` is checked exactly with the linear program of Konis (2007), on its rows of
+    positive weight (:func:`detect_separation`); a separated one keeps ``converged`` False and
+    ``separated`` True, any other is refitted with statsmodels' GLM (frequency weights).
+
+    References
+    ----------
+    Albert A, Anderson JA. On the existence of maximum likelihood estimates in logistic
+    regression models. Biometrika. 1984;71:1-10.
+    Konis K. Linear programming algorithms for detecting separated data in binary logistic
+    regression models. DPhil thesis, University of Oxford; 2007.
+    Hosmer DW, Lemeshow S, Sturdivant RX. Applied Logistic Regression. 3rd ed. Wiley; 2013.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> x = rng.normal(size=(3, 200, 1))
+    >>> y = (rng.random((3, 200)) < 1 / (1 + np.exp(-1.5 * x[..., 0]))).astype(float)
+    >>> fit = fit_logistic_batch(x, y)
+    >>> fit.converged.tolist(), fit.coefficients.shape
+    ([True, True, True], (3, 2))
+
+    Bootstrap weights on one shared design:
+
+    >>> x = [[1.0], [2.0], [3.0], [4.0], [5.0], [6.0]]
+    >>> fit = fit_logistic_batch(x, [0, 0, 1, 0, 1, 1], weights=[[1, 1, 1, 1, 1, 1]])
+    >>> fit.coefficients.round(3).tolist(), fit.converged.tolist()
+    ([[-4.249, 1.214]], [True])
+    """
+    X = np.asarray(X, dtype=float)
+    yv = np.asarray(y, dtype=float)
+    if X.ndim < 2:
+        raise ValueError(f"X must have shape (n, p) or (..., n, p), got {X.shape}")
+    n, p = X.shape[-2:]
+    if p < 1:
+        raise ValueError("X has no predictor columns")
+    if not np.all(np.isfinite(X)):
+        raise ValueError("X holds non-finite values")
+    if yv.ndim < 1 or yv.shape[-1] != n:
+        raise ValueError(f"y must have {n} observations along its last axis, got {yv.shape}")
+    if not np.all((yv == 0) | (yv == 1)):
+        raise ValueError("y must hold 0/1 values")
+    shapes = [X.shape[:-2], yv.shape[:-1]]
+    if weights is not None:
+        wv = np.asarray(weights, dtype=float)
+        if wv.ndim < 1 or wv.shape[-1] != n:
+            raise ValueError(
+                f"weights must have {n} observations along its last axis, got {wv.shape}"
+            )
+        if not np.all(np.isfinite(wv)) or np.any(wv < 0):
+            raise ValueError("weights must be finite and non-negative")
+        shapes.append(wv.shape[:-1])
+    batch = np.broadcast_shapes(*shapes)
+    r = int(np.prod(batch, dtype=np.int64))
+    max_iter = int(max_iter)
+    shared = X.ndim == 2
+    yy = np.broadcast_to(yv, (*batch, n)).reshape(r, n)
+    w = None if weights is None else np.broadcast_to(wv, (*batch, n)).reshape(r, n)
+    total = np.full(r, float(n)) if w is None else w.sum(axis=1)
+    k = p + 1
+    if shared:
+        mu = X.mean(axis=0)
+        sd = X.std(axis=0)
+        if (sd == 0).any():
+            raise ValueError(f"predictor column {int(np.argmin(sd))} of X is constant")
+        Z = np.column_stack([np.ones(n), (X - mu) / sd])  # (n, k)
+        outer = (Z[:, :, None] * Z[:, None, :]).reshape(n, k * k)
+    else:
+        Xs = np.broadcast_to(X, (*batch, n, p)).reshape(r, n, p)
+        mu = Xs.mean(axis=1, keepdims=True)
+        sd = Xs.std(axis=1, keepdims=True)
+        if (sd == 0).any():
+            bad = np.argwhere(sd[:, 0, :] == 0)[0]
+            raise ValueError(f"predictor column {bad[1]} of data set {bad[0]} of X is constant")
+        Z = np.concatenate([np.ones((r, n, 1)), (Xs - mu) / sd], axis=2)  # (r, n, k)
+    ridge = 1e-12 * np.eye(k)
+    y_shared = yv if yv.ndim == 1 else None  # one outcome vector for every data set
+    beta = np.zeros((r, k))
+    converged = np.zeros(r, dtype=bool)
+    iterations = np.zeros(r, dtype=np.int64)
+    active = np.arange(r)
+    for _ in range(max_iter):
+        if active.size == 0:
+            break
+        ba = beta[active]
+        wa = None if w is None else w[active]
+        if shared:
+            prob = special.expit(ba @ Z.T)
+        else:
+            Za = Z[active]
+            Zt = Za.transpose(0, 2, 1)
+            prob = special.expit((Za @ ba[..., None])[..., 0])
+        resid = (y_shared if y_shared is not None else yy[active]) - prob
+        curv = prob * (1.0 - prob)
+        if wa is not None:
+            resid *= wa
+            curv *= wa
+        if shared:
+            score = resid @ Z
+            info = (curv @ outer).reshape(-1, k, k)
+        else:
+            score = (Zt @ resid[..., None])[..., 0]
+            info = (Zt * curv[:, None, :]) @ Za
+        info += total[active, None, None] * ridge
+        with np.errstate(all="ignore"):
+            try:
+                step = np.linalg.solve(info, score[..., None])[..., 0]
+            except np.linalg.LinAlgError:
+                step = np.full_like(score, np.nan)
+                for j in range(active.size):
+                    try:
+                        step[j] = np.linalg.solve(info[j], score[j])
+                    except np.linalg.LinAlgError:
+                        pass
+        biggest = np.abs(step).max(axis=1)
+        ok = np.isfinite(biggest)  # a failed step is left to the separation check
+        if not ok.all():
+            active, ba, score, step, biggest = (v[ok] for v in (active, ba, score, step, biggest))
+        step *= np.minimum(1.0, 5.0 / np.maximum(biggest, 1e-300))[:, None]  # logistf's maxstep
+        beta[active] = ba + step
+        iterations[active] += 1
+        # converged: a negligible score, and a negligible Newton step from it
+        small = biggest < tol
+        if small.any():
+            done = small & (np.abs(score).max(axis=1) < tol * np.maximum(1.0, total[active]))
+            converged[active[done]] = True
+            active = active[~done]
+    eta = beta @ Z.T if shared else (Z @ beta[..., None])[..., 0]
+    # back to the original scale
+    if shared:
+        slopes = beta[:, 1:] / sd
+        intercept = beta[:, 0] - slopes @ mu
+    else:
+        slopes = beta[:, 1:] / sd[:, 0, :]
+        intercept = beta[:, 0] - (slopes * mu[:, 0, :]).sum(axis=1)
+    coefficients = np.column_stack([intercept, slopes])
+    separated = np.zeros(r, dtype=bool)
+    names = ["const"] + [f"x{j + 1}" for j in range(p)]
+    for i in np.flatnonzero(~converged) if check_separation else ():
+        design = np.column_stack([np.ones(n), X if shared else Xs[i]])
+        keep = slice(None) if w is None else w[i] > 0
+        check = _separation(design[keep], yy[i][keep], names, classify=False)
+        if check.separated:
+            separated[i] = True
+            continue
+        with warnings.catch_warnings():  # an existing MLE that Newton did not reach
+            warnings.simplefilter("ignore")
+            try:
+                result = sm.GLM(
+                    yy[i],
+                    design,
+                    family=sm.families.Binomial(),
+                    freq_weights=None if w is None else w[i],
+                ).fit(tol=1e-13, maxiter=200)
+            except (ValueError, np.linalg.LinAlgError):  # pragma: no cover - defensive
+                continue
+        if result.converged and np.all(np.isfinite(result.params)):
+            coefficients[i] = np.asarray(result.params, dtype=float)
+            eta[i] = design @ coefficients[i]
+            converged[i] = True
+    return BatchLogisticFit(
+        coefficients=coefficients.reshape(*batch, k),
+        linear_predictor=eta.reshape(*batch, n),
+        converged=converged.reshape(batch),
+        separated=separated.reshape(batch),
+        iterations=iterations.reshape(batch),
     )
 
 
 # --------------------------------------------------------------------------- tables
 def univariable_screen(
-    lesions: pd.DataFrame,
+    data: pd.DataFrame,
     *,
-    predictors: Sequence[str] = CANDIDATES,
-    outcome: str = "malignant",
+    predictors: Sequence[str],
+    outcome: str,
+    reference: Mapping[str, object] | None = None,
     threshold: float = 0.10,
     test: str = "wald",
     method: str = "mle",
-    level: float = 0.95,
+    confidence_level: float = 0.95,
     profile: bool = True,
+    labels: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Univariable logistic regression of the outcome on each candidate, screened at P < 0.10.
 
     Parameters
     ----------
-    lesions : pandas.DataFrame
-        The lesion table.
-    predictors : sequence of str, default :data:`CANDIDATES`
+    data : pandas.DataFrame
+        The table, one row per observation.
+    predictors : sequence of str
         Candidates, each fitted alone (with an intercept).
-    outcome : str, default "malignant"
+    outcome : str
+        The 0/1 outcome column.
+    reference : mapping, optional
+        Reference level of each categorical candidate (see :func:`fit_logistic`).
     threshold : float, default 0.10
         A candidate is ``selected`` when its p-value is below ``threshold`` (the paper's rule).
     test : {"wald", "lr"}, default "wald"
         Which p-value the screen uses: Wald (SPSS's default) or likelihood ratio.
     method : {"mle", "firth", "auto"}, default "mle"
         See :func:`fit_logistic`.
-    level : float, default 0.95
+    confidence_level : float, default 0.95
     profile : bool, default True
         Compute profile-likelihood intervals and likelihood-ratio p-values (see
         :func:`fit_logistic`); without them ``profile_ci_*`` and ``lr_p_value`` are NaN.
+    labels : mapping, optional
+        Display label of each term (see :func:`fit_logistic`).
 
     Returns
     -------
     pandas.DataFrame
-        One row per candidate: ``term``, ``label``, ``n``, ``coef``, ``se``, ``z``, ``p_value``,
+        One row per term (a categorical candidate gives one row per non-reference level):
+        ``predictor``, ``term``, ``label``, ``n``, ``coef``, ``se``, ``statistic``, ``p_value``,
         ``lr_p_value``, ``odds_ratio``, ``ci_low``, ``ci_high``, ``profile_ci_low``,
         ``profile_ci_high``, ``method``, ``selected``.
 
@@ -688,11 +1020,12 @@ def univariable_screen(
     >>> import numpy as np, pandas as pd
     >>> rng = np.random.default_rng(0)
     >>> e = rng.normal(65, 18, 200)
-    >>> lesions = pd.DataFrame({
+    >>> table = pd.DataFrame({
     ...     "elasticity_kpa": e,
     ...     "strain_ratio": 1.75 + 0.02 * (e - 65) + rng.normal(0, 0.3, 200),
     ...     "malignant": rng.binomial(1, 1 / (1 + np.exp(-(e - 65) / 10)))})
-    >>> screen = univariable_screen(lesions, predictors=list(COMBINED))
+    >>> screen = univariable_screen(table, predictors=["elasticity_kpa", "strain_ratio"],
+    ...                             outcome="malignant")
     >>> list(screen.loc[screen.selected, "term"])
     ['elasticity_kpa', 'strain_ratio']
     """
@@ -704,18 +1037,29 @@ def univariable_screen(
     if not 0 < threshold < 1:
         raise ValueError(f"threshold must be between 0 and 1, got {threshold!r}")
     rows = []
+    reference = dict(reference or {})
     for p in predictors:
         fit = fit_logistic(
-            lesions, predictors=[p], outcome=outcome, method=method, level=level, profile=profile
+            data,
+            predictors=[p],
+            outcome=outcome,
+            reference={p: reference[p]} if p in reference else None,
+            method=method,
+            confidence_level=confidence_level,
+            profile=profile,
+            labels=labels,
         )
-        row = fit.coefficients.iloc[1].to_dict()
-        row["n"] = fit.n
-        row["method"] = fit.method
-        rows.append(row)
+        for _, coefficient in fit.coefficients.iloc[1:].iterrows():
+            row = coefficient.to_dict()
+            row["predictor"] = p
+            row["n"] = fit.n
+            row["method"] = fit.method
+            rows.append(row)
     table = pd.DataFrame(rows)
     column = "p_value" if test == "wald" else "lr_p_value"
     table["selected"] = table[column] < threshold
-    first = ["term", "label", "n", "coef", "se", "z", "p_value", "lr_p_value", "odds_ratio"]
+    first = ["predictor", "term", "label", "n", "coef", "se", "statistic", "p_value"]
+    first += ["lr_p_value", "odds_ratio"]
     rest = ["ci_low", "ci_high", "profile_ci_low", "profile_ci_high", "method", "selected"]
     return table[first + rest]
 
@@ -727,7 +1071,7 @@ def odds_ratio_table(
     include_intercept: bool = False,
     digits: int = 2,
 ) -> pd.DataFrame:
-    """Table 3: odds ratios with Wald and profile-likelihood CIs and p-values.
+    """Odds ratios with Wald and profile-likelihood CIs and p-values (the paper's Table 3).
 
     Parameters
     ----------
@@ -763,13 +1107,13 @@ def odds_ratio_table(
     >>> import numpy as np, pandas as pd
     >>> rng = np.random.default_rng(0)
     >>> e = rng.normal(65, 18, 200)
-    >>> lesions = pd.DataFrame({
+    >>> table = pd.DataFrame({
     ...     "elasticity_kpa": e,
     ...     "strain_ratio": 1.75 + 0.02 * (e - 65) + rng.normal(0, 0.3, 200),
     ...     "malignant": rng.binomial(1, 1 / (1 + np.exp(-(e - 65) / 10)))})
-    >>> fit = fit_logistic(lesions, predictors=["elasticity_kpa"])
-    >>> table = odds_ratio_table(fit, per={"elasticity_kpa": 10})
-    >>> bool(table.odds_ratio[0] > 1)
+    >>> fit = fit_logistic(table, predictors=["elasticity_kpa"], outcome="malignant")
+    >>> odds = odds_ratio_table(fit, per={"elasticity_kpa": 10})
+    >>> bool(odds.odds_ratio[0] > 1)
     True
     """
     if not isinstance(fit, LogisticFit):
@@ -796,19 +1140,30 @@ def odds_ratio_table(
     return table[columns]
 
 
-def vif(lesions: pd.DataFrame, *, predictors: Sequence[str]) -> pd.DataFrame:
+def vif(
+    data: pd.DataFrame,
+    *,
+    predictors: Sequence[str],
+    reference: Mapping[str, object] | None = None,
+    labels: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
     """Variance inflation factors of the predictors.
 
     Parameters
     ----------
-    lesions : pandas.DataFrame
+    data : pandas.DataFrame
     predictors : sequence of str
-        At least two predictors (numeric columns or ``"density_cd"``).
+        At least two predictors, numeric or categorical (see :func:`fit_logistic`).
+    reference : mapping, optional
+        Reference level of each categorical predictor.
+    labels : mapping, optional
+        Display label of each term (default: its name).
 
     Returns
     -------
     pandas.DataFrame
-        ``term``, ``label``, ``vif``.
+        ``term``, ``label``, ``vif``: one row per design column (a categorical predictor gives
+        one per non-reference level).
 
     Notes
     -----
@@ -827,56 +1182,63 @@ def vif(lesions: pd.DataFrame, *, predictors: Sequence[str]) -> pd.DataFrame:
     >>> import numpy as np, pandas as pd
     >>> rng = np.random.default_rng(0)
     >>> e = rng.normal(65, 18, 200)
-    >>> lesions = pd.DataFrame({
+    >>> table = pd.DataFrame({
     ...     "elasticity_kpa": e,
     ...     "strain_ratio": 1.75 + 0.02 * (e - 65) + rng.normal(0, 0.3, 200),
     ...     "malignant": rng.binomial(1, 1 / (1 + np.exp(-(e - 65) / 10)))})
-    >>> table = vif(lesions, predictors=["elasticity_kpa", "strain_ratio"])
-    >>> bool((table.vif > 1).all())
+    >>> factors = vif(table, predictors=["elasticity_kpa", "strain_ratio"])
+    >>> bool((factors.vif > 1).all())
     True
     """
-    lesions = check_table(lesions)
+    data = check_table(data)
     predictors = _check_predictors(predictors)
     if len(predictors) < 2:
         raise ValueError("VIF needs at least two predictors")
-    design = _design(lesions, predictors)
+    labels = dict(labels or {})
+    design = _design(data, predictors, _factor_levels(data, predictors, reference))
     X = design.to_numpy()
-    _check_rank(X, list(design.columns))
+    terms = list(design.columns)
+    _check_rank(X, terms)
     values = [float(variance_inflation_factor(X, j)) for j in range(1, X.shape[1])]
     return pd.DataFrame(
         {
-            "term": list(predictors),
-            "label": [TERM_LABELS.get(p, p) for p in predictors],
+            "term": terms[1:],
+            "label": [labels.get(t, t) for t in terms[1:]],
             "vif": values,
         }
     )
 
 
 def combined_probability(
-    lesions: pd.DataFrame,
+    data: pd.DataFrame,
     *,
-    predictors: Sequence[str] = COMBINED,
-    outcome: str = "malignant",
+    predictors: Sequence[str],
+    outcome: str,
+    reference: Mapping[str, object] | None = None,
     method: str = "mle",
 ) -> pd.Series:
-    """Predicted probability of malignancy from the combined model (elasticity + strain ratio).
+    """Apparent predicted probability of a logistic model that combines several markers.
 
     Parameters
     ----------
-    lesions : pandas.DataFrame
-    predictors : sequence of str, default :data:`COMBINED`
-    outcome : str, default "malignant"
+    data : pandas.DataFrame
+    predictors : sequence of str
+        The markers (and any other predictors) of the model.
+    outcome : str
+        The 0/1 outcome column.
+    reference : mapping, optional
+        Reference level of each categorical predictor (see :func:`fit_logistic`).
     method : {"mle", "firth", "auto"}, default "mle"
 
     Returns
     -------
     pandas.Series
-        Named ``"combined_probability"``, indexed like ``lesions``.
+        Named ``"combined_probability"``, indexed like ``data``.
 
     Notes
     -----
-    The model is fitted and evaluated on the same lesions, as the paper does for its combined
-    AUC; the result is the apparent (optimistic) performance. For an honest estimate, fit on one
+    The model is fitted and evaluated on the same rows, as a paper that reports the AUC of a
+    combined model on its own sample does; the result is the apparent (optimistic) performance. For an honest estimate, fit on one
     table and use :meth:`LogisticFit.predict` on another, or bootstrap.
 
     References
@@ -888,25 +1250,32 @@ def combined_probability(
     >>> import numpy as np, pandas as pd
     >>> rng = np.random.default_rng(0)
     >>> e = rng.normal(65, 18, 200)
-    >>> lesions = pd.DataFrame({
+    >>> table = pd.DataFrame({
     ...     "elasticity_kpa": e,
     ...     "strain_ratio": 1.75 + 0.02 * (e - 65) + rng.normal(0, 0.3, 200),
     ...     "malignant": rng.binomial(1, 1 / (1 + np.exp(-(e - 65) / 10)))})
-    >>> score = combined_probability(lesions)
+    >>> score = combined_probability(table, predictors=["elasticity_kpa", "strain_ratio"],
+    ...                              outcome="malignant")
     >>> bool(score.between(0, 1).all())
     True
     """
     fit = fit_logistic(
-        lesions, predictors=predictors, outcome=outcome, method=method, profile=False
+        data,
+        predictors=predictors,
+        outcome=outcome,
+        reference=reference,
+        method=method,
+        profile=False,
     )
-    return pd.Series(fit.fitted, index=lesions.index, name="combined_probability")
+    return pd.Series(fit.fitted, index=data.index, name="combined_probability")
 
 
 def cross_validated_probability(
-    lesions: pd.DataFrame,
+    data: pd.DataFrame,
     *,
     predictors: Sequence[str],
-    outcome: str = "malignant",
+    outcome: str,
+    reference: Mapping[str, object] | None = None,
     folds: int = 10,
     seed: int = 0,
     method: str = "mle",
@@ -915,32 +1284,36 @@ def cross_validated_probability(
 
     Parameters
     ----------
-    lesions : pandas.DataFrame
-        The lesion table.
+    data : pandas.DataFrame
+        The table, one row per observation.
     predictors : sequence of str
         Model predictors (see :func:`fit_logistic`).
-    outcome : str, default "malignant"
+    outcome : str
+        The 0/1 outcome column.
+    reference : mapping, optional
+        Reference level of each categorical predictor (see :func:`fit_logistic`). The levels
+        are fixed on the whole table, so every fold's model codes them alike.
     folds : int, default 10
         Number of folds k (at least 2, at most the size of the smaller outcome group).
     seed : int, default 0
-        Seed of the ``numpy.random.Generator`` that shuffles the lesions into folds.
+        Seed of the ``numpy.random.Generator`` that shuffles the rows into folds.
     method : {"mle", "firth", "auto"}, default "mle"
         Fitting method of each training fit (see :func:`fit_logistic`).
 
     Returns
     -------
     pandas.Series
-        Named ``"cv_probability"``, indexed like ``lesions``: each lesion's probability from the
+        Named ``"cv_probability"``, indexed like ``data``: each row's probability from the
         model fitted to the other k - 1 folds.
 
     Notes
     -----
-    Folds are stratified: the lesions of each outcome are shuffled with the seeded generator and
-    dealt to folds in turn, so every fold holds (almost) the same share of events. Each lesion's
+    Folds are stratified: the rows of each outcome are shuffled with the seeded generator and
+    dealt to folds in turn, so every fold holds (almost) the same share of events. Each row's
     prediction comes from a model that never saw it, so calibration slope and intercept computed
     from these probabilities (:func:`calibration`) measure what apparent calibration cannot: on the
     fitted data maximum likelihood forces slope 1 and intercept 0. A slope below 1 means the
-    fitted coefficients are too extreme for new lesions (overfitting).
+    fitted coefficients are too extreme for new data (overfitting).
 
     References
     ----------
@@ -953,22 +1326,21 @@ def cross_validated_probability(
     >>> import numpy as np, pandas as pd
     >>> rng = np.random.default_rng(0)
     >>> e = rng.normal(65, 18, 200)
-    >>> lesions = pd.DataFrame({"elasticity_kpa": e,
+    >>> table = pd.DataFrame({"elasticity_kpa": e,
     ...     "malignant": rng.binomial(1, 1 / (1 + np.exp(-(e - 65) / 10)))})
-    >>> p = cross_validated_probability(lesions, predictors=["elasticity_kpa"], folds=5)
+    >>> p = cross_validated_probability(table, predictors=["elasticity_kpa"],
+    ...                                 outcome="malignant", folds=5)
     >>> bool(p.between(0, 1).all()), len(p)
     (True, 200)
     """
-    lesions = check_table(lesions)
+    data = check_table(data)
     predictors = _check_predictors(predictors)
-    y = binary_column(lesions, outcome)
+    y = binary_column(data, outcome)
     smaller = int(min(y.sum(), y.size - y.sum()))
     if not isinstance(folds, (int, np.integer)) or isinstance(folds, bool) or folds < 2:
         raise ValueError(f"folds must be an integer of at least 2, got {folds!r}")
     if folds > smaller:
-        raise ValueError(
-            f"folds = {folds} exceeds the {smaller} lesions of the smaller outcome group"
-        )
+        raise ValueError(f"folds = {folds} exceeds the {smaller} rows of the smaller outcome group")
     if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool):
         raise TypeError(f"seed must be an integer, got {seed!r}")
     rng = np.random.default_rng(seed)
@@ -976,18 +1348,22 @@ def cross_validated_probability(
     for value in (0, 1):
         members = np.flatnonzero(y == value)
         fold[rng.permutation(members)] = np.arange(members.size) % folds
+    levels = _factor_levels(data, predictors, reference)
+    # the whole table's reference levels, so that a fold missing a level still codes alike
+    fold_reference = {p: lv[0] for p, lv in levels.items()}
     probability = np.empty(y.size)
     for k in range(folds):
         test = fold == k
         fit = fit_logistic(
-            lesions.iloc[~test],
+            data.iloc[~test],
             predictors=predictors,
             outcome=outcome,
+            reference=fold_reference,
             method=method,
             profile=False,
         )
-        probability[test] = fit.predict(lesions.iloc[test]).to_numpy()
-    return pd.Series(probability, index=lesions.index, name="cv_probability")
+        probability[test] = fit.predict(data.iloc[test]).to_numpy()
+    return pd.Series(probability, index=data.index, name="cv_probability")
 
 
 # --------------------------------------------------------------------------- calibration
@@ -1086,29 +1462,68 @@ class HosmerLemeshowResult:
 
     Attributes
     ----------
-    statistic : float
+    statistic : float or numpy.ndarray
         :math:`\\hat C`, the Pearson chi-square over the groups' observed and expected counts.
-    df : int
+    df : int or numpy.ndarray
         Number of non-empty groups minus 2.
-    p_value : float
-    groups : int
+    p_value : float or numpy.ndarray
+    groups : int or numpy.ndarray
         Non-empty groups formed.
     test : str
         ``"hosmer_lemeshow"``.
     table : pandas.DataFrame or None
-        The groups, as :func:`calibration_table` (None when ``with_table=False``).
+        The groups, as :func:`calibration_table` (None when ``with_table=False`` or for a stack).
+
+    For a stack of data sets (inputs with more than one dimension) every number is an array over
+    the stack; a data set with fewer than 3 groups gets NaN statistic and p-value and df -1.
     """
 
-    statistic: float
-    df: int
-    p_value: float
-    groups: int
+    statistic: float | np.ndarray
+    df: int | np.ndarray
+    p_value: float | np.ndarray
+    groups: int | np.ndarray
     test: str
     table: pd.DataFrame | None
 
 
+def _hosmer_lemeshow_stack(y: np.ndarray, p: np.ndarray, groups: int):
+    """Statistic and number of non-empty groups of every row of ``p`` ``(R, n)``.
+
+    The grouping is :func:`_risk_groups`' (ResourceSelection::hoslem.test), computed for all
+    rows at once: R's type-7 quantiles of each row, duplicate cut points removed, each
+    probability in the interval ``(c_k, c_k+1]`` (the lowest closed).
+    """
+    r, n = p.shape
+    xs = np.sort(p, axis=1)
+    probs = np.minimum(np.arange(groups + 1) * (1.0 / groups), 1.0)
+    index = 1 + max(n - 1, 0) * probs  # R's quantile(type = 7)
+    lo = np.floor(index).astype(int)
+    hi = np.ceil(index).astype(int)
+    qs = xs[:, lo - 1].copy()
+    upper = xs[:, hi - 1]
+    h = index - lo
+    move = (index > lo)[None, :] & (upper != qs)
+    qs = np.where(move, (1 - h) * qs + h * upper, qs)
+    distinct = np.ones_like(qs, dtype=bool)
+    distinct[:, 1:] = qs[:, 1:] != qs[:, :-1]
+    n_breaks = distinct.sum(axis=1)
+    # searchsorted(unique breaks, p, "left") - 1, clipped to the intervals
+    below = ((qs[:, None, :] < p[:, :, None]) & distinct[:, None, :]).sum(axis=2)
+    code = np.clip(below - 1, 0, np.maximum(n_breaks - 2, 0)[:, None])
+    flat = (np.arange(r)[:, None] * groups + code).ravel()
+    nk = np.bincount(flat, minlength=r * groups).reshape(r, groups)
+    o1 = np.bincount(flat, weights=y.ravel(), minlength=r * groups).reshape(r, groups)
+    e1 = np.bincount(flat, weights=p.ravel(), minlength=r * groups).reshape(r, groups)
+    used = nk > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = (o1 - e1) ** 2 / e1 + ((nk - o1) - (nk - e1)) ** 2 / (nk - e1)
+    # 0/0 (a group whose probabilities are all 0 or all 1) counts 0
+    statistic = np.where(used & ~np.isnan(terms), terms, 0.0).sum(axis=1)
+    return statistic, used.sum(axis=1)
+
+
 def hosmer_lemeshow(
-    truth, probability, *, groups: int = 10, with_table: bool = True
+    truth, probability, *, groups: int = 10, axis: int = -1, with_table: bool = True
 ) -> HosmerLemeshowResult:
     """Hosmer-Lemeshow test with groups at quantiles of predicted risk.
 
@@ -1117,27 +1532,37 @@ def hosmer_lemeshow(
     truth : array-like of 0/1
         Observed outcomes.
     probability : array-like
-        Predicted probabilities (for example ``fit.fitted``).
+        Predicted probabilities (for example ``fit.fitted``); a stack of data sets may be given,
+        with the observations along ``axis`` (``truth`` broadcasts against it).
     groups : int, default 10
         Target number of groups g.
+    axis : int, default -1
+        Axis of the observations; the other axes index data sets.
     with_table : bool, default True
-        Build the table of groups; ``False`` computes the same statistic from the same groups
-        without it, about a hundred times faster (for searches and simulations).
+        Build the table of groups (1-D input only); ``False`` skips it, about a hundred times
+        faster (for searches and simulations).
 
     Returns
     -------
     HosmerLemeshowResult
+        Scalars for 1-D input; arrays over the stack otherwise.
+
+    Raises
+    ------
+    ValueError
+        For 1-D input, when fewer than 3 groups form (a stack gets NaN there instead).
 
     Notes
     -----
     Grouping rule (implementations differ, and the p-value moves with the rule): the rule of R's
     ``ResourceSelection::hoslem.test``. Cut points are the sample quantiles of the predicted
     probabilities at :math:`0, 1/g, \\dots, 1` by R's default definition (``type = 7``, linear
-    interpolation), duplicates removed; each lesion falls in the interval :math:`(c_k, c_{k+1}]`,
-    the lowest interval also including its left end (``cut(..., include.lowest = TRUE)``). Ties
-    of predicted risk at a cut point all go to the lower group, so groups can be unequal in size,
-    and fewer than g groups form when cut points coincide. SPSS and Stata instead sort the lesions
-    and split them into groups of (nearly) equal size, keeping ties together in their own ways.
+    interpolation), duplicates removed; each observation falls in the interval
+    :math:`(c_k, c_{k+1}]`, the lowest interval also including its left end
+    (``cut(..., include.lowest = TRUE)``). Ties of predicted risk at a cut point all go to the
+    lower group, so groups can be unequal in size, and fewer than g groups form when cut points
+    coincide. SPSS and Stata instead sort the observations and split them into groups of
+    (nearly) equal size, keeping ties together in their own ways.
 
     .. math:: \\hat C = \\sum_{k} \\left[\\frac{(O_k - E_k)^2}{E_k}
               + \\frac{(n_k - O_k - (n_k - E_k))^2}{n_k - E_k}\\right],
@@ -1145,6 +1570,7 @@ def hosmer_lemeshow(
     with :math:`O_k` observed and :math:`E_k = \\sum p_i` expected events in group k, referred to
     :math:`\\chi^2` on (groups formed - 2) df. ``hoslem.test`` keeps g - 2 df even when fewer
     groups form; the two agree whenever g groups form, the usual case for continuous risks.
+    The whole stack is grouped and summed by array operations, without a loop over data sets.
 
     On the data the model was fitted to the test has low power; a large p-value is no proof of
     good calibration (Hosmer et al. 1997).
@@ -1164,31 +1590,54 @@ def hosmer_lemeshow(
     >>> y = rng.binomial(1, p)
     >>> hosmer_lemeshow(y, p).df
     8
+    >>> stack = rng.uniform(0.05, 0.95, (4, 500))
+    >>> hosmer_lemeshow(rng.binomial(1, stack), stack).p_value.shape
+    (4,)
     """
-    if with_table:
-        table = calibration_table(truth, probability, groups=groups)
-        o1, e1, nk = (table[c].to_numpy(float) for c in ("observed_events", "expected_events", "n"))
-    else:  # the same groups and sums without building the table (fast, for searches)
+    if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)) or groups < 2:
+        raise ValueError(f"groups must be an integer of at least 2, got {groups!r}")
+    groups = int(groups)
+    p_in = np.asarray(probability, dtype=float)
+    if p_in.ndim <= 1:
         y, p = _check_probabilities(truth, probability)
-        if not isinstance(groups, int) or groups < 2:
-            raise ValueError(f"groups must be an integer of at least 2, got {groups!r}")
-        codes = _risk_groups(p, groups)
-        table = None
-        nk = np.bincount(codes).astype(float)
-        o1 = np.bincount(codes, weights=y.astype(float))
-        e1 = np.bincount(codes, weights=p)
-    k = len(nk)
-    if k < 3:
-        raise ValueError(
-            f"the Hosmer-Lemeshow test needs at least 3 groups of predicted risk; the "
-            f"probabilities form {k} (too many ties)"
+        if with_table:
+            table = calibration_table(y, p, groups=groups)
+        else:
+            table = None
+        statistic, k = _hosmer_lemeshow_stack(y[None, :], p[None, :], groups)
+        statistic, k = float(statistic[0]), int(k[0])
+        if k < 3:
+            raise ValueError(
+                f"the Hosmer-Lemeshow test needs at least 3 groups of predicted risk; the "
+                f"probabilities form {k} (too many ties)"
+            )
+        return HosmerLemeshowResult(
+            statistic, k - 2, float(stats.chi2.sf(statistic, k - 2)), k, "hosmer_lemeshow", table
         )
-    with np.errstate(divide="ignore", invalid="ignore"):
-        terms = (o1 - e1) ** 2 / e1 + ((nk - o1) - (nk - e1)) ** 2 / (nk - e1)
-    statistic = float(np.nansum(terms))  # a group with 0 expected and 0 observed adds 0
-    df = k - 2
+    p_in = np.moveaxis(p_in, axis, -1)
+    y_in = np.asarray(truth)
+    y_in = np.moveaxis(y_in, axis, -1) if y_in.ndim == p_in.ndim else y_in
+    y_in = np.broadcast_to(y_in, p_in.shape)
+    if not np.all(np.isfinite(p_in)) or np.any((p_in < 0) | (p_in > 1)):
+        raise ValueError("probability must hold finite values in [0, 1]")
+    if not np.all((y_in == 0) | (y_in == 1)):
+        raise ValueError("truth must hold 0/1 values")
+    batch = p_in.shape[:-1]
+    n = p_in.shape[-1]
+    statistic, k = _hosmer_lemeshow_stack(
+        y_in.reshape(-1, n).astype(float), p_in.reshape(-1, n), groups
+    )
+    ok = k >= 3
+    statistic = np.where(ok, statistic, np.nan)
+    p_value = np.full(statistic.shape, np.nan)
+    p_value[ok] = stats.chi2.sf(statistic[ok], k[ok] - 2)
     return HosmerLemeshowResult(
-        statistic, df, float(stats.chi2.sf(statistic, df)), k, "hosmer_lemeshow", table
+        statistic.reshape(batch),
+        np.where(ok, k - 2, -1).reshape(batch),
+        p_value.reshape(batch),
+        k.reshape(batch),
+        "hosmer_lemeshow",
+        None,
     )
 
 
@@ -1204,6 +1653,8 @@ class CalibrationResult:
     intercept, intercept_se, intercept_ci_low, intercept_ci_high : float
         Calibration-in-the-large: ``a`` in ``logit P(y) = a + logit(p)`` (slope fixed at 1);
         0 is ideal.
+    confidence_level : float
+        Confidence level of the Wald intervals.
     """
 
     n: int
@@ -1215,9 +1666,10 @@ class CalibrationResult:
     intercept_se: float
     intercept_ci_low: float
     intercept_ci_high: float
+    confidence_level: float
 
 
-def calibration(truth, probability, *, level: float = 0.95) -> CalibrationResult:
+def calibration(truth, probability, *, confidence_level: float = 0.95) -> CalibrationResult:
     """Calibration slope and calibration-in-the-large of predicted probabilities.
 
     Parameters
@@ -1225,8 +1677,8 @@ def calibration(truth, probability, *, level: float = 0.95) -> CalibrationResult
     truth : array-like of 0/1
     probability : array-like
         Predicted probabilities, strictly between 0 and 1.
-    level : float, default 0.95
-        Level of the Wald intervals.
+    confidence_level : float, default 0.95
+        Confidence level of the Wald intervals.
 
     Returns
     -------
@@ -1261,8 +1713,12 @@ def calibration(truth, probability, *, level: float = 0.95) -> CalibrationResult
         raise ValueError("calibration needs probabilities strictly between 0 and 1")
     if y.min() == y.max():
         raise ValueError("calibration needs both outcomes in truth")
+    if not isinstance(confidence_level, float) or not 0 < confidence_level < 1:
+        raise ValueError(
+            f"confidence_level must be a float between 0 and 1, got {confidence_level!r}"
+        )
     eta = special.logit(p)
-    z = float(stats.norm.ppf(0.5 + level / 2))
+    z = float(stats.norm.ppf(0.5 + confidence_level / 2))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         fam = sm.families.Binomial()
@@ -1280,6 +1736,7 @@ def calibration(truth, probability, *, level: float = 0.95) -> CalibrationResult
         intercept_se=a_se,
         intercept_ci_low=a - z * a_se,
         intercept_ci_high=a + z * a_se,
+        confidence_level=confidence_level,
     )
 
 
@@ -1367,26 +1824,30 @@ def _glm_fit(X: np.ndarray, y: np.ndarray, names: Sequence[str]):
 
 
 def added_value_test(
-    lesions: pd.DataFrame,
+    data: pd.DataFrame,
     *,
     base: Sequence[str],
     added: Sequence[str],
-    outcome: str = "malignant",
+    outcome: str,
+    reference: Mapping[str, object] | None = None,
     confidence_level: float = 0.95,
 ) -> AddedValueTest:
     """Test whether predictors add to a logistic model: likelihood-ratio and Wald tests.
 
     Parameters
     ----------
-    lesions : pandas.DataFrame
-        The lesion table (columns as for :func:`fit_logistic`).
+    data : pandas.DataFrame
+        The table (columns as for :func:`fit_logistic`).
     base : sequence of str
         Predictors of the base model (e.g. ``["elasticity_kpa"]``).
     added : sequence of str
         Predictors added in the full model (e.g. ``["strain_ratio"]``).
-    outcome : str, default "malignant"
+    outcome : str
+        The 0/1 outcome column.
+    reference : mapping, optional
+        Reference level of each categorical predictor (see :func:`fit_logistic`).
     confidence_level : float, default 0.95
-        Level of the Wald interval of a single added coefficient.
+        Level of the Wald interval of a single added coefficient (one added numeric predictor).
 
     Returns
     -------
@@ -1426,11 +1887,12 @@ def added_value_test(
     >>> e = rng.normal(65, 18, 300)
     >>> table = pd.DataFrame({"elasticity_kpa": e, "noise": rng.normal(size=300),
     ...                       "malignant": rng.binomial(1, 1 / (1 + np.exp(-(e - 65) / 10)))})
-    >>> res = added_value_test(table, base=["elasticity_kpa"], added=["noise"])
+    >>> res = added_value_test(table, base=["elasticity_kpa"], added=["noise"],
+    ...                        outcome="malignant")
     >>> res.df, bool(res.lr_p_value > 0.05)
     (1, True)
     """
-    lesions = check_table(lesions)
+    data = check_table(data)
     base = _check_predictors(base)
     added = _check_predictors(added)
     overlap = sorted(set(base) & set(added))
@@ -1440,19 +1902,20 @@ def added_value_test(
         raise TypeError(f"confidence_level must be a number, got {confidence_level!r}")
     if not 0 < confidence_level < 1:
         raise ValueError(f"confidence_level must lie between 0 and 1, got {confidence_level!r}")
-    design = _design(lesions, base + added)
-    y = binary_column(lesions, outcome).astype(float)
+    levels = _factor_levels(data, base + added, reference)
+    design = _design(data, base + added, levels)
+    y = binary_column(data, outcome).astype(float)
     n_events = int(y.sum())
     if n_events in (0, len(y)):
         raise ValueError(f"column {outcome!r} holds one outcome only; a model needs both")
     names = list(design.columns)
     X_full = design.to_numpy()
     _check_rank(X_full, names)
-    k_base = 1 + len(base)
+    k_base = _design(data.iloc[:0], base, levels).shape[1]
     X_base = X_full[:, :k_base]
     beta_b, ll_b, _ = _glm_fit(X_base, y, names[:k_base])
     beta_f, ll_f, cov_f = _glm_fit(X_full, y, names)
-    df = len(added)
+    df = X_full.shape[1] - k_base
     lr = max(2 * (ll_f - ll_b), 0.0)
     b = beta_f[k_base:]
     v = cov_f[k_base:, k_base:]
@@ -1490,11 +1953,12 @@ def added_value_test(
 
 
 def added_value_null_pvalues(
-    lesions: pd.DataFrame,
+    data: pd.DataFrame,
     *,
     base: Sequence[str],
     added: Sequence[str],
-    outcome: str = "malignant",
+    outcome: str,
+    reference: Mapping[str, object] | None = None,
     n_replicates: int = 200,
     seed: int | np.random.SeedSequence | None = 0,
 ) -> pd.DataFrame:
@@ -1508,10 +1972,13 @@ def added_value_null_pvalues(
 
     Parameters
     ----------
-    lesions : pandas.DataFrame
+    data : pandas.DataFrame
     base, added : sequence of str
         As for :func:`added_value_test`.
-    outcome : str, default "malignant"
+    outcome : str
+        The 0/1 outcome column.
+    reference : mapping, optional
+        Reference level of each categorical predictor (see :func:`fit_logistic`).
     n_replicates : int, default 200
     seed : int or SeedSequence, optional
         Seed of the permutations.
@@ -1543,32 +2010,37 @@ def added_value_null_pvalues(
     >>> table = pd.DataFrame({"elasticity_kpa": e, "strain_ratio": rng.normal(2, 0.5, 200),
     ...                       "malignant": rng.binomial(1, 1 / (1 + np.exp(-(e - 65) / 10)))})
     >>> res = added_value_null_pvalues(table, base=["elasticity_kpa"],
-    ...                                added=["strain_ratio"], n_replicates=20, seed=1)
+    ...                                added=["strain_ratio"], outcome="malignant",
+    ...                                n_replicates=20, seed=1)
     >>> list(res.columns)
     ['replicate', 'auc_gain', 'delong_p', 'lr_p', 'wald_p']
     """
     from microcalc.stats import roc
 
-    lesions = check_table(lesions)
+    data = check_table(data)
+    base = _check_predictors(base)
     added = _check_predictors(added)
+    levels = _factor_levels(data, base + added, reference)
+    k_base = _design(data.iloc[:0], base, levels).shape[1]
     if isinstance(n_replicates, bool) or not isinstance(n_replicates, (int, np.integer)):
         raise TypeError(f"n_replicates must be an integer, got {n_replicates!r}")
     if n_replicates < 1:
         raise ValueError(f"n_replicates must be at least 1, got {n_replicates!r}")
     rng = np.random.default_rng(seed)
-    y = binary_column(lesions, outcome)
+    y = binary_column(data, outcome)
     rows = []
     for i in range(int(n_replicates)):
-        order = rng.permutation(len(lesions))
-        shuffled = lesions.copy()
+        order = rng.permutation(len(data))
+        shuffled = data.copy()
         for column in added:
-            shuffled[column] = lesions[column].to_numpy()[order]
+            shuffled[column] = data[column].to_numpy()[order]
         try:
-            res = added_value_test(shuffled, base=base, added=added, outcome=outcome)
+            res = added_value_test(
+                shuffled, base=base, added=added, outcome=outcome, reference=reference
+            )
         except ValueError:
             continue
-        design = _design(shuffled, tuple(base) + added).to_numpy()
-        k_base = 1 + len(base)
+        design = _design(shuffled, base + added, levels).to_numpy()
         beta_b, _, _ = _glm_fit(design[:, :k_base], y.astype(float), ["b"] * k_base)
         beta_f, _, _ = _glm_fit(design, y.astype(float), ["f"] * design.shape[1])
         test = roc.delong_test(

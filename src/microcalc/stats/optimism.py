@@ -5,8 +5,8 @@ The procedure validated here is the one a diagnostic-accuracy paper runs on its 
 1. choose the Youden-optimal cutoff of a marker (:func:`microcalc.stats.roc.youden_cutoff`,
    ``convention="observed"``, lowest of tied cutoffs) and report its sensitivity, specificity
    and Youden index J = sensitivity + specificity - 1;
-2. fit the combined logistic model (by default elasticity + strain ratio,
-   :data:`microcalc.stats.logistic.COMBINED`) and report the AUC of its linear predictor;
+2. fit the combined logistic model of the given predictors (in the paper, elasticity + strain
+   ratio) and report the AUC of its linear predictor;
 3. for contrast, report the AUC of the marker alone, for which nothing is chosen or fitted.
 
 Evaluated on the same sample, every step that *chooses* something is optimistic. Three
@@ -26,8 +26,8 @@ each row; a training fold is a 0/1 weight), so the cutoffs, the logistic fits an
 hundreds of replicates are computed at once by array operations: the Youden cutoffs and the
 AUCs by the weighted stack kernels of :mod:`microcalc.stats.roc`
 (:func:`~microcalc.stats.roc.youden_optimum` and :func:`~microcalc.stats.roc.auc` with
-``weights``), the logistic fits by :func:`logistic_coefficients`, which is tested to equal
-:func:`microcalc.stats.logistic.fit_logistic` on the materialised samples.
+``weights``), the logistic fits by :func:`microcalc.stats.logistic.fit_logistic_batch` with the
+replicates as frequency weights.
 
 References
 ----------
@@ -52,10 +52,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import special
 
 from microcalc.stats import logistic, roc
-from microcalc.stats.logistic import COMBINED
 from microcalc.stats.validation import binary_column, check_table, numeric_column
 
 __all__ = [
@@ -64,11 +62,9 @@ __all__ = [
     "BootstrapOptimism",
     "CrossValidation",
     "CutoffValidation",
-    "LogisticBatch",
     "Plus632",
     "bootstrap_optimism",
     "estimate_632plus",
-    "logistic_coefficients",
     "repeated_cross_validation",
     "validate_cutoff",
 ]
@@ -84,8 +80,6 @@ MEASURE_LABELS = {
     "auc_combined": "AUC, combined logistic model",
     "auc_marker": "AUC, marker alone (nothing fitted)",
 }
-
-_MAX_STEP = 5.0  # largest Newton step on the standardised scale (as logistf's maxstep)
 
 
 # --------------------------------------------------------------------------- input checks
@@ -128,111 +122,6 @@ def _check_classes(y: np.ndarray, w: np.ndarray, what: str) -> tuple[np.ndarray,
 
 
 # --------------------------------------------------------------------------- vectorised pieces
-@dataclass(frozen=True, eq=False)
-class LogisticBatch:
-    """Maximum-likelihood logistic coefficients of many weighted samples.
-
-    Attributes
-    ----------
-    coefficients : numpy.ndarray, shape (R, k)
-        Intercept first, then one coefficient per predictor, on the predictors' own scale.
-    converged : numpy.ndarray of bool, shape (R,)
-        False where Newton-Raphson did not settle, which for logistic regression means
-        (quasi-)separation: the maximum-likelihood estimate does not exist and the
-        coefficients are the last iterate (their direction still ranks the participants).
-    """
-
-    coefficients: np.ndarray
-    converged: np.ndarray
-
-    def linear_predictor(self, design: np.ndarray) -> np.ndarray:
-        """Linear predictor of every sample's model for every row of ``design`` (R, n)."""
-        return self.coefficients @ np.asarray(design, dtype=float).T
-
-
-def logistic_coefficients(
-    design, truth, weights, *, max_iter: int = 100, tol: float = 1e-10
-) -> LogisticBatch:
-    """Fit one logistic regression per row of ``weights``, all at once.
-
-    Parameters
-    ----------
-    design : array-like, shape (n, k)
-        Design matrix whose first column is the intercept (all ones).
-    truth : array-like of 0/1 or bool, length n
-        The outcome.
-    weights : array-like of int, shape (R, n) or (n,)
-        Frequency weights: bootstrap counts, or 0/1 for a training fold.
-    max_iter : int, default 100
-        Newton-Raphson iterations at most.
-    tol : float, default 1e-10
-        Convergence when the largest step on the standardised scale is below ``tol``.
-
-    Returns
-    -------
-    LogisticBatch
-
-    Notes
-    -----
-    Maximises :math:`\\sum_i w_i\\{y_i\\eta_i - \\log(1 + e^{\\eta_i})\\}` by Newton-Raphson
-    (score :math:`Z^T W(y - p)`, information :math:`Z^T \\operatorname{diag}(w p(1-p)) Z`) on
-    centred and scaled predictors, with every sample's step capped at 5 and a ridge of
-    :math:`10^{-12}\\sum_i w_i` on the information's diagonal that only matters under
-    separation. Frequency weights give the same estimate as duplicating rows, so each row
-    equals :func:`microcalc.stats.logistic.fit_logistic` (``method="mle"``) on its materialised
-    sample to about 1e-8; the tests check this.
-
-    References
-    ----------
-    Hosmer DW, Lemeshow S, Sturdivant RX. Applied Logistic Regression. 3rd ed. Wiley; 2013.
-
-    Examples
-    --------
-    >>> x = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]
-    >>> design = [[1.0, v] for v in x]
-    >>> res = logistic_coefficients(design, [0, 0, 1, 0, 1, 1], [1, 1, 1, 1, 1, 1])
-    >>> res.coefficients.round(3).tolist(), res.converged.tolist()
-    ([[-4.249, 1.214]], [True])
-    """
-    X = np.asarray(design, dtype=float)
-    if X.ndim != 2 or not np.allclose(X[:, 0], 1.0):
-        raise ValueError("design must be a 2-D array whose first column is the intercept (ones)")
-    if not np.all(np.isfinite(X)):
-        raise ValueError("design holds non-finite values")
-    y = roc._prepare_truth(truth)
-    if X.shape[0] != y.size:
-        raise ValueError(f"design has {X.shape[0]} rows but truth has {y.size}; they must match")
-    w = _check_weights(weights, y.size).astype(float)
-    _check_classes(y, w.astype(np.int64), "sample")
-    max_iter = _check_count(max_iter, "max_iter", 1)
-    centre = X[:, 1:].mean(axis=0)
-    scale = X[:, 1:].std(axis=0)
-    if (scale == 0).any():
-        raise ValueError(f"predictor column {int(np.argmin(scale)) + 1} of design is constant")
-    Z = np.column_stack([np.ones(y.size), (X[:, 1:] - centre) / scale])
-    k = Z.shape[1]
-    outer = (Z[:, :, None] * Z[:, None, :]).reshape(y.size, k * k)
-    ridge = 1e-12 * w.sum(axis=1)[:, None, None] * np.eye(k)[None, :, :]
-    beta = np.zeros((w.shape[0], k))
-    yf = y.astype(float)
-    biggest = np.full(w.shape[0], np.inf)
-    active = np.arange(w.shape[0])  # samples still iterating; converged ones are frozen
-    for _ in range(max_iter):
-        b, wa = beta[active], w[active]
-        p = special.expit(b @ Z.T)
-        score = (wa * (yf - p)) @ Z
-        info = ((wa * p * (1.0 - p)) @ outer).reshape(-1, k, k) + ridge[active]
-        step = np.linalg.solve(info, score[:, :, None])[:, :, 0]
-        big = np.abs(step).max(axis=1)
-        step *= np.minimum(1.0, _MAX_STEP / np.maximum(big, 1e-300))[:, None]
-        beta[active] = b + step
-        biggest[active] = big
-        active = active[big >= tol]
-        if active.size == 0:
-            break
-    slopes = beta[:, 1:] / scale
-    intercept = beta[:, 0] - slopes @ centre
-    return LogisticBatch(coefficients=np.column_stack([intercept, slopes]), converged=biggest < tol)
 
 
 # --------------------------------------------------------------------------- .632+
@@ -365,16 +254,14 @@ class _Data:
     outcome: str
 
 
-def _prepare(lesions, marker: str, predictors, outcome: str) -> _Data:
-    lesions = check_table(lesions)
+def _prepare(data, marker: str, predictors, outcome: str) -> _Data:
+    table = check_table(data)
     if isinstance(predictors, str) or not isinstance(predictors, Sequence) or not predictors:
         raise TypeError(f"predictors must be a non-empty list of column names, got {predictors!r}")
     predictors = tuple(predictors)
-    y = binary_column(lesions, outcome).astype(bool)
-    x = numeric_column(lesions, marker)
-    design = np.column_stack(
-        [np.ones(len(lesions))] + [numeric_column(lesions, p) for p in predictors]
-    )
+    y = binary_column(table, outcome).astype(bool)
+    x = numeric_column(table, marker)
+    design = np.column_stack([np.ones(len(table))] + [numeric_column(table, p) for p in predictors])
     y = roc._prepare_truth(y, min_per_class=2)
     roc._prepare_marker(x, marker, y.size)
     return _Data(y, x, design, marker, predictors, outcome)
@@ -383,14 +270,17 @@ def _prepare(lesions, marker: str, predictors, outcome: str) -> _Data:
 @dataclass(frozen=True, eq=False)
 class _Fitted:
     cutoffs: roc.YoudenOptimum
-    model: LogisticBatch
+    model: logistic.BatchLogisticFit
     scores: np.ndarray  # (R, n) linear predictor of every participant
 
 
 def _run_procedure(data: _Data, weights: np.ndarray) -> _Fitted:
     cutoffs = roc.youden_optimum(data.y, data.x, weights=weights)
-    model = logistic_coefficients(data.design, data.y, weights)
-    return _Fitted(cutoffs, model, model.linear_predictor(data.design))
+    # a replicate whose fit does not converge keeps its last iterate either way (see _apparent)
+    model = logistic.fit_logistic_batch(
+        data.design[:, 1:], data.y, weights=weights, check_separation=False
+    )
+    return _Fitted(cutoffs, model, model.linear_predictor)
 
 
 def _judge(data: _Data, fitted: _Fitted, weights: np.ndarray) -> dict[str, np.ndarray]:
@@ -579,11 +469,11 @@ class BootstrapOptimism:
 
 
 def bootstrap_optimism(
-    lesions: pd.DataFrame,
+    data: pd.DataFrame,
     *,
-    marker: str = "elasticity_kpa",
-    predictors: Sequence[str] = COMBINED,
-    outcome: str = "malignant",
+    marker: str,
+    predictors: Sequence[str],
+    outcome: str,
     n_boot: int = 2000,
     seed: int | np.random.SeedSequence | None = 0,
     stratified: bool = True,
@@ -592,13 +482,13 @@ def bootstrap_optimism(
 
     Parameters
     ----------
-    lesions : pandas.DataFrame
-        The lesion table.
-    marker : str, default "elasticity_kpa"
-        Column whose Youden cutoff is chosen (higher = malignant).
-    predictors : sequence of str, default :data:`microcalc.stats.logistic.COMBINED`
+    data : pandas.DataFrame
+        One row per participant.
+    marker : str
+        Column whose Youden cutoff is chosen (higher = more likely positive).
+    predictors : sequence of str
         Numeric columns of the combined logistic model.
-    outcome : str, default "malignant"
+    outcome : str
         The 0/1 reference standard.
     n_boot : int, default 2000
         Bootstrap replicates B.
@@ -656,11 +546,13 @@ def bootstrap_optimism(
     >>> y = np.repeat([0, 1], 40)
     >>> table = pd.DataFrame({"malignant": y, "elasticity_kpa": rng.normal(50 + 10 * y, 10),
     ...                       "strain_ratio": rng.normal(1.5 + 0.3 * y, 0.4)})
-    >>> res = bootstrap_optimism(table, n_boot=50, seed=3)
+    >>> res = bootstrap_optimism(table, marker="elasticity_kpa",
+    ...                          predictors=["elasticity_kpa", "strain_ratio"],
+    ...                          outcome="malignant", n_boot=50, seed=3)
     >>> bool((res.table.set_index("measure").loc["youden_index", "optimism"]) > 0)
     True
     """
-    data = _prepare(lesions, marker, predictors, outcome)
+    data = _prepare(data, marker, predictors, outcome)
     n_boot = _check_count(n_boot, "n_boot", 2)
     rng = np.random.default_rng(seed)
     apparent = _apparent(data)
@@ -765,11 +657,11 @@ def _stratified_folds(y, n_repeats, n_folds, rng) -> np.ndarray:
 
 
 def repeated_cross_validation(
-    lesions: pd.DataFrame,
+    data: pd.DataFrame,
     *,
-    marker: str = "elasticity_kpa",
-    predictors: Sequence[str] = COMBINED,
-    outcome: str = "malignant",
+    marker: str,
+    predictors: Sequence[str],
+    outcome: str,
     n_repeats: int = 10,
     n_folds: int = 5,
     seed: int | np.random.SeedSequence | None = 0,
@@ -778,8 +670,8 @@ def repeated_cross_validation(
 
     Parameters
     ----------
-    lesions : pandas.DataFrame
-        The lesion table.
+    data : pandas.DataFrame
+        One row per participant.
     marker, predictors, outcome
         As in :func:`bootstrap_optimism`.
     n_repeats : int, default 10
@@ -816,11 +708,13 @@ def repeated_cross_validation(
     >>> y = np.repeat([0, 1], 40)
     >>> table = pd.DataFrame({"malignant": y, "elasticity_kpa": rng.normal(50 + 10 * y, 10),
     ...                       "strain_ratio": rng.normal(1.5 + 0.3 * y, 0.4)})
-    >>> res = repeated_cross_validation(table, n_repeats=3, n_folds=4, seed=3)
+    >>> res = repeated_cross_validation(table, marker="elasticity_kpa",
+    ...                                 predictors=["elasticity_kpa", "strain_ratio"],
+    ...                                 outcome="malignant", n_repeats=3, n_folds=4, seed=3)
     >>> res.fold_cutoffs.shape
     (3, 4)
     """
-    data = _prepare(lesions, marker, predictors, outcome)
+    data = _prepare(data, marker, predictors, outcome)
     n_repeats = _check_count(n_repeats, "n_repeats", 1)
     n_folds = _check_count(n_folds, "n_folds", 2)
     smaller = int(min(data.y.sum(), (~data.y).sum()))
@@ -913,11 +807,11 @@ class CutoffValidation:
 
 
 def validate_cutoff(
-    lesions: pd.DataFrame,
+    data: pd.DataFrame,
     *,
-    marker: str = "elasticity_kpa",
-    predictors: Sequence[str] = COMBINED,
-    outcome: str = "malignant",
+    marker: str,
+    predictors: Sequence[str],
+    outcome: str,
     n_boot: int = 2000,
     n_repeats: int = 10,
     n_folds: int = 5,
@@ -928,8 +822,8 @@ def validate_cutoff(
 
     Parameters
     ----------
-    lesions : pandas.DataFrame
-        The lesion table.
+    data : pandas.DataFrame
+        One row per participant.
     marker, predictors, outcome, stratified
         As in :func:`bootstrap_optimism`.
     n_boot : int, default 2000
@@ -956,7 +850,9 @@ def validate_cutoff(
     >>> y = np.repeat([0, 1], 40)
     >>> table = pd.DataFrame({"malignant": y, "elasticity_kpa": rng.normal(50 + 10 * y, 10),
     ...                       "strain_ratio": rng.normal(1.5 + 0.3 * y, 0.4)})
-    >>> res = validate_cutoff(table, n_boot=50, n_repeats=2, seed=3)
+    >>> res = validate_cutoff(table, marker="elasticity_kpa",
+    ...                       predictors=["elasticity_kpa", "strain_ratio"],
+    ...                       outcome="malignant", n_boot=50, n_repeats=2, seed=3)
     >>> res.to_frame().columns[:7].tolist()  # doctest: +NORMALIZE_WHITESPACE
     ['measure', 'label', 'apparent', 'optimism', 'corrected', 'corrected_632plus',
      'cross_validated']
@@ -965,7 +861,7 @@ def validate_cutoff(
         raise TypeError(f"seed must be an integer, got {seed!r}")
     boot_seed, cv_seed = np.random.SeedSequence(int(seed)).spawn(2)
     boot = bootstrap_optimism(
-        lesions,
+        data,
         marker=marker,
         predictors=predictors,
         outcome=outcome,
@@ -974,7 +870,7 @@ def validate_cutoff(
         stratified=stratified,
     )
     cv = repeated_cross_validation(
-        lesions,
+        data,
         marker=marker,
         predictors=predictors,
         outcome=outcome,

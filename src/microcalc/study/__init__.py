@@ -4,6 +4,8 @@ Modules
 -------
 paper
     Every published number with its location and printed precision.
+variables
+    The study's outcome, model predictors, labels and derived columns (``density_cd``).
 cohort
     The simulated cohort calibrated to the paper.
 calibration

@@ -492,7 +492,7 @@ def chi_square_readings(counts: pd.DataFrame) -> pd.DataFrame:
             rows_variable += [rank[level]] * n
             rows_group += [code[group]] * n
     long = pd.DataFrame({"level": rows_variable, "malignant": rows_group})
-    return compare.categorical_test_variants(long, "level")
+    return compare.categorical_test_variants(long, "level", group="malignant")
 
 
 # ---------------------------------------------------------------------------------------------

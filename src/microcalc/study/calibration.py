@@ -22,7 +22,7 @@ import pandas as pd
 from scipy import stats
 
 from microcalc.stats import agreement, logistic, roc
-from microcalc.study import paper
+from microcalc.study import paper, variables
 from microcalc.study.cohort import DENSITIES, HISTOLOGY, PATTERNS
 
 __all__ = [
@@ -85,7 +85,9 @@ def rank_summaries(lesions: pd.DataFrame, *, cutoff: float = 62.0) -> dict[str, 
     elasticity = lesions["elasticity_kpa"].to_numpy(dtype=float)
     strain = lesions["strain_ratio"].to_numpy(dtype=float)
     call = elasticity >= cutoff
-    combined = logistic.combined_probability(lesions, method="auto").to_numpy()
+    combined = logistic.combined_probability(
+        lesions, predictors=variables.COMBINED, outcome=variables.OUTCOME, method="auto"
+    ).to_numpy()
     values = {
         "sensitivity": 100 * call[truth == 1].mean(),
         "specificity": 100 * (~call[truth == 0]).mean(),

@@ -24,12 +24,14 @@ Three parts:
   within Monte Carlo error. Histology, BI-RADS, Emax, the readers' measurements and the
   reference-standard split are not drawn: no headline number uses them.
 * **Vectorised analyses** (:func:`analyse_replicates`): replicates are stacked into
-  ``(R, n)`` arrays and analysed together: the AUCs, the paired DeLong test and the Youden
-  cutoff by the stack kernels of :mod:`microcalc.stats.roc` (:func:`~microcalc.stats.roc.auc`,
-  :func:`~microcalc.stats.roc.delong_test`, :func:`~microcalc.stats.roc.youden_optimum`, one
-  sort per row); mid-ranks along axis 1 for the Spearman correlations; a batched
-  Newton-Raphson logistic fit; Hosmer-Lemeshow groups from per-row quantile cut points; kappa
-  from ``bincount``.
+  ``(R, n)`` arrays and analysed together by the stack kernels of :mod:`microcalc.stats`
+  (scipy-style ``axis``): the AUCs, the paired DeLong test and the Youden cutoff by
+  :func:`~microcalc.stats.roc.auc`, :func:`~microcalc.stats.roc.delong_test` and
+  :func:`~microcalc.stats.roc.youden_optimum` (one sort per row); Spearman correlations by
+  :func:`~microcalc.stats.compare.spearman_rho`; the batched Newton-Raphson logistic fit
+  :func:`~microcalc.stats.logistic.fit_logistic_batch`; Hosmer-Lemeshow p-values by
+  :func:`~microcalc.stats.logistic.hosmer_lemeshow` on the whole stack; kappa by
+  :func:`~microcalc.stats.agreement.kappa_estimate`. This module defines no statistic.
 * **A reference path** (:func:`analyse_replicates_reference`) that loops over the same arrays
   with the project's library calls (:func:`microcalc.stats.logistic.fit_logistic`,
   :func:`microcalc.stats.roc.auc_delong`, :func:`microcalc.stats.roc.delong_test`,
@@ -72,9 +74,9 @@ import pandas as pd
 from scipy import special, stats
 
 from microcalc import safeio
-from microcalc.stats import agreement, roc
+from microcalc.stats import agreement, compare, logistic, roc
 from microcalc.stats.samplesize import ShareEstimate
-from microcalc.study import cohort
+from microcalc.study import cohort, variables
 
 __all__ = [
     "BYTES_PER_REPLICATE",
@@ -83,13 +85,11 @@ __all__ = [
     "check_replicates",
     "COLUMNS",
     "PUBLISHED_KEYS",
-    "BatchLogisticFit",
     "Replicates",
     "ReplicateModel",
     "analyse_replicates",
     "analyse_replicates_reference",
     "draw_replicates",
-    "fit_logistic_batch",
     "read_results",
     "replicate_model",
     "replicate_seeds",
@@ -148,8 +148,8 @@ PUBLISHED_KEYS = {
 }
 
 #: Predictors of the multivariable model (Table 3) and of the two-marker model.
-MULTIVARIABLE = ("age_years", "lesion_size_mm", "density_cd", "elasticity_kpa", "strain_ratio")
-TWO_MARKER = ("elasticity_kpa", "strain_ratio")
+MULTIVARIABLE = variables.CANDIDATES
+TWO_MARKER = variables.COMBINED
 _OR_COLUMNS = {
     "age_years": "or_age",
     "lesion_size_mm": "or_size",
@@ -528,220 +528,6 @@ def draw_replicates(
 # ======================================================================================
 
 
-def _ranks(x: np.ndarray) -> np.ndarray:
-    return stats.rankdata(x, axis=-1, method="average")
-
-
-def _spearman(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    ra = _ranks(a)
-    rb = _ranks(b)
-    ra -= ra.mean(axis=1, keepdims=True)
-    rb -= rb.mean(axis=1, keepdims=True)
-    return (ra * rb).sum(1) / np.sqrt((ra * ra).sum(1) * (rb * rb).sum(1))
-
-
-def _hosmer_lemeshow_p(y: np.ndarray, p: np.ndarray, groups: int = 10) -> np.ndarray:
-    """Hosmer-Lemeshow p per row, grouped as :func:`microcalc.stats.logistic.hosmer_lemeshow`."""
-    r, n = p.shape
-    xs = np.sort(p, axis=1)
-    probs = np.minimum(np.arange(groups + 1) * (1.0 / groups), 1.0)
-    index = 1 + max(n - 1, 0) * probs  # R's quantile(type = 7)
-    lo = np.floor(index).astype(int)
-    hi = np.ceil(index).astype(int)
-    qs = xs[:, lo - 1].copy()
-    upper = xs[:, hi - 1]
-    h = index - lo
-    move = (index > lo)[None, :] & (upper != qs)
-    qs = np.where(move, (1 - h) * qs + h * upper, qs)
-    distinct = np.ones_like(qs, dtype=bool)
-    distinct[:, 1:] = qs[:, 1:] != qs[:, :-1]
-    n_breaks = distinct.sum(axis=1)
-    # searchsorted(unique breaks, p, "left") - 1, clipped to the intervals
-    below = ((qs[:, None, :] < p[:, :, None]) & distinct[:, None, :]).sum(axis=2)
-    code = np.clip(below - 1, 0, np.maximum(n_breaks - 2, 0)[:, None])
-    flat = (np.arange(r)[:, None] * groups + code).ravel()
-    yy = np.broadcast_to(y, p.shape).ravel().astype(float)
-    nk = np.bincount(flat, minlength=r * groups).reshape(r, groups)
-    o1 = np.bincount(flat, weights=yy, minlength=r * groups).reshape(r, groups)
-    e1 = np.bincount(flat, weights=p.ravel(), minlength=r * groups).reshape(r, groups)
-    used = nk > 0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        terms = (o1 - e1) ** 2 / e1 + ((nk - o1) - (nk - e1)) ** 2 / (nk - e1)
-    # 0/0 (a group whose probabilities are all 0 or all 1) counts 0, as the library's sum
-    statistic = np.where(used & ~np.isnan(terms), terms, 0.0).sum(axis=1)
-    k = used.sum(axis=1)
-    out = np.full(r, np.nan)
-    ok = k >= 3
-    out[ok] = stats.chi2.sf(statistic[ok], k[ok] - 2)
-    return out
-
-
-@dataclass(frozen=True, eq=False)
-class BatchLogisticFit:
-    """Logistic regressions fitted to many data sets at once.
-
-    Attributes
-    ----------
-    coef : numpy.ndarray
-        ``(R, p)`` coefficients on the original scale (intercept first); NaN where
-        ``converged`` is False.
-    fitted : numpy.ndarray
-        ``(R, n)`` predicted probabilities (NaN where not converged).
-    converged : numpy.ndarray
-        ``(R,)`` True where the maximum-likelihood estimate exists and Newton-Raphson
-        converged.
-    separated : numpy.ndarray
-        ``(R,)`` True where the exact check of :func:`microcalc.stats.logistic.detect_separation`
-        found (quasi-)complete separation.
-    iterations : numpy.ndarray
-        ``(R,)`` Newton iterations used.
-    """
-
-    coef: np.ndarray
-    fitted: np.ndarray
-    converged: np.ndarray
-    separated: np.ndarray
-    iterations: np.ndarray
-
-
-def _loglik_batch(eta: np.ndarray, y: np.ndarray) -> np.ndarray:
-    return (y * eta - np.logaddexp(0.0, eta)).sum(axis=1)
-
-
-def fit_logistic_batch(
-    X: np.ndarray, y: np.ndarray, *, max_iter: int = 100, tol: float = 1e-10
-) -> BatchLogisticFit:
-    """Maximum-likelihood logistic regression of ``y`` on ``X``, for R data sets at once.
-
-    Parameters
-    ----------
-    X : numpy.ndarray
-        ``(R, n, p)`` predictors *without* the intercept column (it is added).
-    y : numpy.ndarray
-        ``(n,)`` or ``(R, n)`` 0/1 outcomes.
-    max_iter : int, default 100
-        Newton-Raphson iterations before a data set counts as not converged.
-    tol : float, default 1e-10
-        Convergence when the largest step (standardised predictors) is below ``tol`` and the
-        largest score below ``tol * n`` (the rule of :func:`microcalc.stats.logistic.fit_logistic`).
-
-    Returns
-    -------
-    BatchLogisticFit
-
-    Notes
-    -----
-    Predictors are centred and scaled per data set (better conditioning; the fit is
-    equivariant), then Newton-Raphson with step halving runs on every unconverged data set at
-    once, with ``numpy.linalg.solve`` on the ``(R, p, p)`` information matrices. The maximum
-    likelihood estimate does not exist under separation: the coefficients then diverge and the
-    iterations do not converge. Every data set that has not converged within ``max_iter`` is
-    checked exactly for separation with the linear program of Konis (2007)
-    (:func:`microcalc.stats.logistic.detect_separation`); a separated data set gets NaN
-    coefficients, any other is refitted with :func:`microcalc.stats.logistic.fit_logistic`.
-
-    References
-    ----------
-    Albert A, Anderson JA. Biometrika 1984;71:1-10.
-    Konis K. DPhil thesis, University of Oxford; 2007.
-
-    Examples
-    --------
-    >>> rng = np.random.default_rng(0)
-    >>> x = rng.normal(size=(3, 200, 1))
-    >>> y = (rng.random((3, 200)) < special.expit(1.5 * x[..., 0])).astype(float)
-    >>> fit = fit_logistic_batch(x, y)
-    >>> fit.converged.tolist(), fit.coef.shape
-    ([True, True, True], (3, 2))
-    """
-    from microcalc.stats import logistic  # late import: statsmodels is only needed here
-
-    X = np.asarray(X, dtype=float)
-    if X.ndim != 3:
-        raise ValueError(f"X must have shape (R, n, p), got {X.shape}")
-    r, n, p = X.shape
-    y = np.broadcast_to(np.asarray(y, dtype=float), (r, n))
-    mu = X.mean(axis=1, keepdims=True)
-    sd = X.std(axis=1, keepdims=True)
-    sd = np.where(sd > 0, sd, 1.0)
-    Z = np.concatenate([np.ones((r, n, 1)), (X - mu) / sd], axis=2)
-    beta = np.zeros((r, p + 1))
-    eta = np.zeros((r, n))
-    value = _loglik_batch(eta, y)
-    converged = np.zeros(r, dtype=bool)
-    failed = np.zeros(r, dtype=bool)
-    iterations = np.zeros(r, dtype=np.int64)
-    for _ in range(max_iter):
-        active = np.flatnonzero(~converged & ~failed)
-        if active.size == 0:
-            break
-        Za, ya, ba = Z[active], y[active], beta[active]
-        Zt = Za.transpose(0, 2, 1)
-        prob = special.expit(eta[active])
-        score = (Zt @ (ya - prob)[..., None])[..., 0]
-        info = (Zt * (prob * (1 - prob))[:, None, :]) @ Za
-        with np.errstate(all="ignore"):
-            try:
-                step = np.linalg.solve(info, score[..., None])[..., 0]
-            except np.linalg.LinAlgError:
-                step = np.full_like(score, np.nan)
-                for j in range(active.size):
-                    try:
-                        step[j] = np.linalg.solve(info[j], score[j])
-                    except np.linalg.LinAlgError:
-                        pass
-        bad = ~np.isfinite(step).all(axis=1)
-        failed[active[bad]] = True
-        step[bad] = 0.0
-        biggest = np.abs(step).max(axis=1)
-        step *= np.where(biggest > 5.0, 5.0 / np.maximum(biggest, 1e-300), 1.0)[:, None]
-        trial = ba + step
-        t_eta = (Za @ trial[..., None])[..., 0]
-        t_value = _loglik_batch(t_eta, ya)
-        for _ in range(30):  # step halving where the log-likelihood fell
-            worse = t_value < value[active] - 1e-12 * np.abs(value[active])
-            if not worse.any():
-                break
-            step[worse] /= 2
-            trial[worse] = ba[worse] + step[worse]
-            t_eta[worse] = (Za[worse] @ trial[worse][..., None])[..., 0]
-            t_value[worse] = _loglik_batch(t_eta[worse], ya[worse])
-        beta[active], eta[active], value[active] = trial, t_eta, t_value
-        iterations[active] += 1
-        t_score = (Zt @ (ya - special.expit(t_eta))[..., None])[..., 0]
-        done = (np.abs(step).max(axis=1) < tol) & (np.abs(t_score).max(axis=1) < tol * max(1, n))
-        converged[active[done & ~bad]] = True
-    # back to the original scale
-    slopes = beta[:, 1:] / sd[:, 0, :]
-    intercept = beta[:, :1] - (slopes * mu[:, 0, :]).sum(axis=1, keepdims=True)
-    coef = np.concatenate([intercept, slopes], axis=1)
-    fitted = special.expit(eta)
-    separated = np.zeros(r, dtype=bool)
-    names = [f"x{j + 1}" for j in range(p)]
-    for i in np.flatnonzero(~converged):
-        table = pd.DataFrame(X[i], columns=names).assign(outcome=y[i])
-        check = logistic.detect_separation(table, predictors=names, outcome="outcome")
-        if check.separated:
-            separated[i] = True
-            continue
-        with warnings.catch_warnings():  # an existing MLE that Newton did not reach
-            warnings.simplefilter("ignore", RuntimeWarning)
-            fit = logistic.fit_logistic(table, predictors=names, outcome="outcome", profile=False)
-        if fit.converged:
-            coef[i] = fit.coefficients["coef"].to_numpy()
-            fitted[i] = fit.fitted
-            converged[i] = True
-    coef[~converged] = np.nan
-    fitted[~converged] = np.nan
-    return BatchLogisticFit(
-        coef=coef,
-        fitted=fitted,
-        converged=converged,
-        separated=separated,
-        iterations=iterations,
-    )
-
-
 def _predictor_stack(reps: Replicates, names: Sequence[str]) -> np.ndarray:
     return np.stack([getattr(reps, name) for name in names], axis=2)
 
@@ -784,9 +570,10 @@ def analyse_replicates(reps: Replicates) -> pd.DataFrame:
     """
     y = reps.malignant
     e = reps.elasticity_kpa
-    multi = fit_logistic_batch(_predictor_stack(reps, MULTIVARIABLE), y)
-    two = fit_logistic_batch(_predictor_stack(reps, TWO_MARKER), y)
-    combined = np.where(two.converged[:, None], two.fitted, 0.0)
+    multi = logistic.fit_logistic_batch(_predictor_stack(reps, MULTIVARIABLE), y)
+    two = logistic.fit_logistic_batch(_predictor_stack(reps, TWO_MARKER), y)
+    two_fitted = two.fitted
+    combined = np.where(two.converged[:, None], two_fitted, 0.0)
     delong = roc.delong_test(y, combined, e)
     auc_c, auc_e, z, p = delong.auc1, delong.auc2, delong.statistic, delong.p_value
     auc_c = np.where(two.converged, auc_c, np.nan)
@@ -794,7 +581,9 @@ def analyse_replicates(reps: Replicates) -> pd.DataFrame:
     p = np.where(two.converged, p, np.nan)
     hl = np.full(len(reps), np.nan)
     if two.converged.any():
-        hl[two.converged] = _hosmer_lemeshow_p(y, two.fitted[two.converged])
+        hl[two.converged] = logistic.hosmer_lemeshow(
+            y, two_fitted[two.converged], groups=10, with_table=False
+        ).p_value
     call = e >= 62.0
     sens = 100 * call[:, y == 1].mean(axis=1)
     spec = 100 * (~call[:, y == 0]).mean(axis=1)
@@ -811,15 +600,15 @@ def analyse_replicates(reps: Replicates) -> pd.DataFrame:
         "specificity_62": spec,
         "accuracy_62": acc,
     }
-    odds = np.exp(multi.coef[:, 1:])
+    odds = np.where(multi.converged[:, None], np.exp(multi.coefficients[:, 1:]), np.nan)
     for j, name in enumerate(MULTIVARIABLE):
         out[_OR_COLUMNS[name]] = odds[:, j]
     out["hl_p"] = hl
     out["kappa_score"] = agreement.kappa_estimate(
         reps.reader1_score, reps.reader2_score, categories=range(1, 6)
     )
-    out["spearman_elasticity_strain_ratio"] = _spearman(e, reps.strain_ratio)
-    out["spearman_elasticity_lesion_size"] = _spearman(e, reps.lesion_size_mm)
+    out["spearman_elasticity_strain_ratio"] = compare.spearman_rho(e, reps.strain_ratio)
+    out["spearman_elasticity_lesion_size"] = compare.spearman_rho(e, reps.lesion_size_mm)
     out["converged"] = multi.converged & two.converged
     return pd.DataFrame({column: out[column] for column in COLUMNS})
 
@@ -841,7 +630,7 @@ def analyse_replicates_reference(reps: Replicates) -> pd.DataFrame:
     ...     analyse_replicates(reps)["kappa_score"].round(6).iloc[0])
     True
     """
-    from microcalc.stats import agreement, logistic, roc
+    from microcalc.stats import agreement
 
     rows = []
     for row in range(len(reps)):
@@ -855,7 +644,9 @@ def analyse_replicates_reference(reps: Replicates) -> pd.DataFrame:
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore", RuntimeWarning)
-                    fit = logistic.fit_logistic(table, predictors=predictors, profile=False)
+                    fit = logistic.fit_logistic(
+                        table, predictors=predictors, outcome=variables.OUTCOME, profile=False
+                    )
                 fits[label] = fit if fit.converged else None
             except ValueError:  # separation: the MLE does not exist
                 fits[label] = None

@@ -60,7 +60,7 @@ import pandas as pd
 from scipy import optimize, sparse, special, stats
 
 from microcalc.stats import compare, logistic, roc
-from microcalc.study import audit, cohort, paper
+from microcalc.study import audit, cohort, paper, variables
 
 __all__ = [
     "FEASIBILITY_SETS",
@@ -331,7 +331,9 @@ def achieved_values(data: pd.DataFrame) -> dict[str, float]:
     unique = observed.n_tied == 1 and midpoint.n_tied == 1
     out["youden_cutoff"] = observed.cutoff if (same and unique) else math.nan
     out["spearman"] = compare.spearman_correlation(data, "elasticity_kpa", "strain_ratio").estimate
-    fit = logistic.fit_logistic(data, predictors=["elasticity_kpa", "strain_ratio"], profile=False)
+    fit = logistic.fit_logistic(
+        data, predictors=variables.COMBINED, outcome=variables.OUTCOME, profile=False
+    )
     rows = fit.coefficients.set_index("term")
     for stat, term in (("or_elasticity", "elasticity_kpa"), ("or_strain_ratio", "strain_ratio")):
         out[stat] = float(rows.loc[term, "odds_ratio"])

@@ -289,6 +289,7 @@ def reproduce(lesions: pd.DataFrame) -> dict[str, float]:
     88.3
     """
     from microcalc.stats import accuracy, agreement, compare, logistic, roc
+    from microcalc.study import variables
 
     values: dict[str, float] = {}
     truth = lesions["malignant"].to_numpy()
@@ -300,7 +301,9 @@ def reproduce(lesions: pd.DataFrame) -> dict[str, float]:
         for group, frame in groups.items():
             values[f"table1.{variable}.{group}.mean"] = float(frame[variable].mean())
             values[f"table1.{variable}.{group}.sd"] = float(frame[variable].std(ddof=1))
-        values[f"table1.{variable}.p_value"] = compare.compare_continuous(lesions, variable).p_value
+        values[f"table1.{variable}.p_value"] = compare.compare_continuous(
+            lesions, variable, group=variables.OUTCOME
+        ).p_value
     for variable in ("breast_density", "histology", "birads", "calcification_pattern"):
         for group, frame in groups.items():
             counts = frame[variable].astype(str).value_counts()
@@ -310,13 +313,15 @@ def reproduce(lesions: pd.DataFrame) -> dict[str, float]:
                 values[f"table1.{variable}.{group}.{level}.pct"] = 100 * n / len(frame)
         if variable != "histology":
             values[f"table1.{variable}.p_value"] = compare.compare_categorical(
-                lesions, variable
+                lesions, variable, group=variables.OUTCOME
             ).p_value
     for variable in ("elasticity_kpa", "strain_ratio", "elasticity_score"):
         for group, frame in groups.items():
             values[f"table2.{variable}.{group}.mean"] = float(frame[variable].mean())
             values[f"table2.{variable}.{group}.sd"] = float(frame[variable].std(ddof=1))
-        values[f"table2.{variable}.p_value"] = compare.compare_continuous(lesions, variable).p_value
+        values[f"table2.{variable}.p_value"] = compare.compare_continuous(
+            lesions, variable, group=variables.OUTCOME
+        ).p_value
 
     for other, key in (
         ("strain_ratio", "elasticity_strain_ratio"),
@@ -330,14 +335,21 @@ def reproduce(lesions: pd.DataFrame) -> dict[str, float]:
     values["text.auc_by_density.low"] = roc.auc(truth[~dense], elasticity[~dense])
     values["text.auc_by_density.high"] = roc.auc(truth[dense], elasticity[dense])
 
-    full = logistic.fit_logistic(lesions, predictors=logistic.CANDIDATES, method="auto")
+    full = logistic.fit_logistic(
+        variables.add_density_cd(lesions),
+        predictors=variables.CANDIDATES,
+        outcome=variables.OUTCOME,
+        method="auto",
+    )
     table = full.coefficients.set_index("term")
     for published, term in _TABLE3_TERMS.items():
         values[f"table3.{published}.odds_ratio"] = float(table.loc[term, "odds_ratio"])
         values[f"table3.{published}.ci_low"] = float(table.loc[term, "ci_low"])
         values[f"table3.{published}.ci_high"] = float(table.loc[term, "ci_high"])
         values[f"table3.{published}.p_value"] = float(table.loc[term, "p_value"])
-    combined = logistic.combined_probability(lesions, method="auto").to_numpy()
+    combined = logistic.combined_probability(
+        lesions, predictors=variables.COMBINED, outcome=variables.OUTCOME, method="auto"
+    ).to_numpy()
     values["table3.hosmer_lemeshow.p_value"] = logistic.hosmer_lemeshow(truth, combined).p_value
 
     cutoff = paper.value("roc.cutoff_kpa")
