@@ -149,7 +149,7 @@ def test_checker_catches_a_violation(source, module):
 @pytest.mark.parametrize(
     ("source", "module"),
     [
-        ("from microcalc.stats.validation import as_finite_array", "microcalc.stats.roc"),
+        ("from microcalc.stats._validation import as_finite_array", "microcalc.stats.roc"),
         ("from . import roc", "microcalc.stats.samplesize"),
         ("from microcalc.stats import roc", "microcalc.study.audit"),
         ("from microcalc.stats.roc import RocCurve", "microcalc.figures.roc"),

@@ -207,15 +207,10 @@ def test_results_bytes_are_deterministic(tmp_path):
 
 
 # ------------------------------------------------------------------------------ summaries
-def test_replicate_summary_and_share():
+def test_replicate_summary():
     frame = pd.DataFrame({"auc_elasticity": np.linspace(0.9, 1.0, 101)})
     table = montecarlo.replicate_summary(frame, {"auc_elasticity": 0.95})
     row = table.loc["auc_elasticity"]
     assert row["median"] == pytest.approx(0.95)
     assert row["published_quantile"] == pytest.approx(50 / 101)
     assert row["inside"]
-    res = montecarlo.share_test(np.array([True] * 30 + [False] * 70))
-    assert res.share == 0.3 and res.se == pytest.approx(np.sqrt(0.3 * 0.7 / 100))
-    assert res.ci_low < 0.3 < res.ci_high
-    with pytest.raises(TypeError, match="boolean"):
-        montecarlo.share_test([0.1, 0.2])

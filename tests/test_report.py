@@ -55,7 +55,7 @@ def committed_report(root, tmp_path_factory):
 
 def test_committed_data_full_report(committed_report, root):
     data = strict_loads(committed_report.read_text())
-    assert data["format"] == report.FORMAT and data["format_version"] == 1
+    assert data["format"] == report.FORMAT and data["format_version"] == 2
     assert data["input"]["n_rows"] == 300
     assert data["input"]["n_malignant"] == 150 and data["input"]["n_benign"] == 150
     assert data["input"]["columns_absent"] == []

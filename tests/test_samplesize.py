@@ -33,6 +33,7 @@ from microcalc.stats.samplesize import (
     auc_variance,
     binormal_delong_power,
     buderer_sample_size,
+    monte_carlo_share,
     power_curve,
     sample_size_candidates,
     simulated_auc_power,
@@ -473,14 +474,14 @@ def test_binormal_delong_power_behaves():
     design = {"n_cases": 150, "n_controls": 150}
     same = binormal_delong_power(0.95, 0.95, 0.8, n_sim=1000, seed=3, **design)
     assert isinstance(same, ShareEstimate)
-    assert same.share < 0.09  # the test's size
+    assert same.estimate < 0.09  # the test's size
     apart = binormal_delong_power(0.97, 0.9, 0.8, n_sim=500, seed=3, **design)
-    assert apart.share > 0.9
-    assert apart.ci_low < apart.share <= apart.ci_high and apart.n == 500
+    assert apart.estimate > 0.9
+    assert apart.ci_low < apart.estimate <= apart.ci_high and apart.n == 500
     # higher correlation between the markers -> more power for the same AUCs
     low = binormal_delong_power(0.97, 0.95, 0.3, n_sim=1000, seed=4, **design)
     high = binormal_delong_power(0.97, 0.95, 0.9, n_sim=1000, seed=4, **design)
-    assert high.share > low.share
+    assert high.estimate > low.estimate
     with pytest.raises(ValueError, match="auc1"):
         binormal_delong_power(1.2, 0.9, 0.5, **design)
     with pytest.raises(ValueError, match="n_cases"):
@@ -488,3 +489,24 @@ def test_binormal_delong_power_behaves():
     # the AUC of the shifted normal marker is as asked
     shift = np.sqrt(2) * stats.norm.ppf(0.9)
     assert special.ndtr(shift / np.sqrt(2)) == pytest.approx(0.9)
+
+
+def test_monte_carlo_share_matches_newcombe_worked_example():
+    """Newcombe (1998), Table II: 81 of 263, Wilson score interval 0.2553 to 0.3662."""
+    res = monte_carlo_share(np.arange(263) < 81)
+    assert (res.count, res.n) == (81, 263)
+    assert res.estimate == pytest.approx(81 / 263)
+    assert res.se == pytest.approx(math.sqrt(81 / 263 * 182 / 263 / 263))
+    assert round(res.ci_low, 4) == 0.2553 and round(res.ci_high, 4) == 0.3662
+    wider = monte_carlo_share(np.arange(263) < 81, confidence_level=0.99)
+    assert wider.ci_low < res.ci_low and wider.ci_high > res.ci_high
+    assert wider.confidence_level == 0.99
+
+
+def test_monte_carlo_share_refuses_floats_and_empty():
+    with pytest.raises(TypeError, match="boolean"):
+        monte_carlo_share([0.1, 0.2])
+    with pytest.raises(ValueError, match="empty"):
+        monte_carlo_share(np.array([], dtype=bool))
+    with pytest.raises(ValueError, match="confidence_level"):
+        monte_carlo_share([True], confidence_level=95)

@@ -46,7 +46,8 @@ __all__ = [
 #: The paper's elasticity cutoff (kPa), used unless another is given.
 DEFAULT_CUTOFF = 62.0
 FORMAT = "microcalc-analyze-report"
-FORMAT_VERSION = 1
+#: 2: result fields follow the one vocabulary (confidence_level, estimate, statistic, ...).
+FORMAT_VERSION = 2
 _DIGITS = 10  # significant digits of every float in the report
 #: Above this many rows the logistic fits report Wald intervals only: profile-likelihood
 #: intervals need dozens of refits each, and at this size the likelihood is close to quadratic.

@@ -24,6 +24,6 @@ decision
     Net benefit and decision curves.
 optimism
     Bootstrap optimism correction of apparent performance.
-validation
-    Input checks shared by the modules above.
+
+The input checks shared by these modules live in the private ``_validation`` module.
 """

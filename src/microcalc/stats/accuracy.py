@@ -56,7 +56,7 @@ import pandas as pd
 from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
-from microcalc.stats.validation import as_binary_truth, as_finite_array, check_same_length
+from microcalc.stats._validation import as_binary_truth, as_finite_array, check_same_length
 
 __all__ = [
     "CorrectedEstimate",

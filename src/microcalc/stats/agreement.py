@@ -36,7 +36,7 @@ import pandas as pd
 from scipy import stats
 from statsmodels.stats.inter_rater import cohens_kappa as _sm_cohens_kappa
 
-from microcalc.stats.validation import as_finite_array, check_same_length
+from microcalc.stats._validation import as_finite_array, check_same_length
 
 __all__ = [
     "BlandAltmanResult",

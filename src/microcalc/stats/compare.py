@@ -1,4 +1,4 @@
-"""Group comparisons for Tables 1 and 2, and Spearman correlations.
+"""Group comparisons (continuous and categorical), Spearman correlations, normality checks.
 
 The paper compares continuous variables with Student's t-test or the Mann-Whitney U test "as
 appropriate after testing for normality using the Kolmogorov-Smirnov test", and categorical
@@ -21,7 +21,7 @@ import pandas as pd
 from scipy import special, stats
 from statsmodels.stats.diagnostic import lilliefors
 
-from microcalc.stats.validation import (
+from microcalc.stats._validation import (
     as_finite_array,
     category_column,
     check_column,

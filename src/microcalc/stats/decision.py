@@ -48,7 +48,7 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
-from microcalc.stats.validation import as_binary_truth, as_finite_array, check_same_length
+from microcalc.stats._validation import as_binary_truth, as_finite_array, check_same_length
 
 __all__ = [
     "BIRADS3_MALIGNANCY_CEILING",

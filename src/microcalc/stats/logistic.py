@@ -1,4 +1,4 @@
-"""Logistic regression: screening, multivariable models, fit, calibration (the paper's Table 3).
+"""Logistic regression: screening, multivariable models, fit, calibration, Hosmer-Lemeshow.
 
 The paper screens candidate predictors with univariable logistic regressions (P < 0.10), fits a
 multivariable model and reports odds ratios with 95% CIs and the Hosmer-Lemeshow test. This module
@@ -25,8 +25,7 @@ from scipy import optimize, special, stats
 from statsmodels.stats.outliers_influence import variance_inflation_factor
 from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
 
-from microcalc.stats.compare import format_p_value
-from microcalc.stats.validation import (
+from microcalc.stats._validation import (
     as_binary_truth,
     as_finite_array,
     binary_column,
@@ -36,6 +35,7 @@ from microcalc.stats.validation import (
     check_table,
     numeric_column,
 )
+from microcalc.stats.compare import format_p_value
 
 __all__ = [
     "AddedValueTest",

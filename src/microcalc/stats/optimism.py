@@ -54,7 +54,7 @@ import numpy as np
 import pandas as pd
 
 from microcalc.stats import logistic, roc
-from microcalc.stats.validation import binary_column, check_table, numeric_column
+from microcalc.stats._validation import binary_column, check_table, numeric_column
 
 __all__ = [
     "MEASURES",

@@ -62,7 +62,7 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from microcalc.stats.validation import as_binary_truth, as_finite_array, check_same_length
+from microcalc.stats._validation import as_binary_truth, as_finite_array, check_same_length
 
 __all__ = [
     "AucEstimate",

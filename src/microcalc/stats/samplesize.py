@@ -47,6 +47,7 @@ __all__ = [
     "auc_sample_size",
     "auc_variance",
     "binormal_delong_power",
+    "monte_carlo_share",
     "power_curve",
     "buderer_sample_size",
     "sample_size_candidates",
@@ -1056,16 +1057,14 @@ def simulated_auc_power(
     with np.errstate(divide="ignore", invalid="ignore"):
         z = np.where(se_values > 0, diff / se_values, np.sign(diff) * np.inf)
     reject = np.abs(z) > z_crit if alternative == "two-sided" else z > z_crit
-    k = int(reject.sum())
-    p = k / n_sim
-    ci_low, ci_high = proportion_confint(k, n_sim, alpha=0.05, method="wilson")
+    share = monte_carlo_share(np.asarray(reject))
     return SimulatedPower(
-        power=p,
-        mc_se=math.sqrt(p * (1 - p) / n_sim),
-        ci_low=float(ci_low),
-        ci_high=float(ci_high),
+        power=share.estimate,
+        mc_se=share.se,
+        ci_low=share.ci_low,
+        ci_high=share.ci_high,
         n_sim=int(n_sim),
-        n_rejections=k,
+        n_rejections=share.count,
         n_cases=int(n_cases),
         n_controls=int(n_controls),
         null_auc=null_auc,
@@ -1082,25 +1081,82 @@ def simulated_auc_power(
 # ---------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class ShareEstimate:
-    """A share of simulated (or replicate) studies with its Monte Carlo standard error.
+    """A share of simulated (or replicate) studies with its Monte Carlo uncertainty.
 
     Attributes
     ----------
-    share : float
+    estimate : float
         Proportion of studies where the event happened (e.g. the test rejected).
     se : float
-        Monte Carlo standard error, ``sqrt(share (1 - share) / n)``.
+        Monte Carlo standard error, ``sqrt(estimate (1 - estimate) / n)``.
     ci_low, ci_high : float
-        Wilson 95% interval of the share (Monte Carlo uncertainty only).
+        Wilson score interval of the share (Monte Carlo uncertainty only).
+    confidence_level : float
+        Level of that interval.
     count, n : int
+        Studies where the event happened, and studies in all.
     """
 
-    share: float
+    estimate: float
     se: float
     ci_low: float
     ci_high: float
+    confidence_level: float
     count: int
     n: int
+
+
+def monte_carlo_share(event, *, confidence_level: float = 0.95) -> ShareEstimate:
+    """Share of simulated studies where ``event`` is True, with its Monte Carlo error.
+
+    The one implementation used for every simulated power, rejection rate or "how often"
+    of the book: :func:`simulated_auc_power`, :func:`binormal_delong_power` and the shares of
+    replicate studies in the Monte Carlo chapters.
+
+    Parameters
+    ----------
+    event : array_like of bool
+        One value per simulated study. A float array is refused (NaN would be counted as
+        False): drop missing results first and pass a boolean array.
+    confidence_level : float, default 0.95
+        Level of the Wilson score interval.
+
+    Returns
+    -------
+    ShareEstimate
+
+    References
+    ----------
+    Wilson EB. Probable inference, the law of succession, and statistical inference. J Am Stat
+    Assoc 1927;22:209-212.
+    Newcombe RG. Two-sided confidence intervals for the single proportion: comparison of seven
+    methods. Stat Med 1998;17:857-872.
+
+    Examples
+    --------
+    >>> res = monte_carlo_share([True, False, True, True])
+    >>> res.estimate, res.count, res.n
+    (0.75, 3, 4)
+    """
+    x = np.asarray(event)
+    if x.dtype != bool:
+        raise TypeError(f"event must be a boolean array, got dtype {x.dtype}")
+    n = int(x.size)
+    if n == 0:
+        raise ValueError("event is empty")
+    confidence_level = _open_unit(confidence_level, "confidence_level")
+    count = int(x.sum())
+    share = count / n
+    ci_low, ci_high = proportion_confint(count, n, alpha=1 - confidence_level, method="wilson")
+    return ShareEstimate(
+        estimate=share,
+        se=math.sqrt(share * (1 - share) / n),
+        ci_low=max(0.0, float(ci_low)),
+        ci_high=min(1.0, float(ci_high)),
+        confidence_level=confidence_level,
+        count=count,
+        n=n,
+    )
 
 
 def binormal_delong_power(
@@ -1158,7 +1214,7 @@ def binormal_delong_power(
     --------
     >>> res = binormal_delong_power(0.95, 0.95, 0.8, n_cases=150, n_controls=150, n_sim=400,
     ...                             seed=1)
-    >>> res.share < 0.15
+    >>> res.estimate < 0.15
     True
     """
     for name, value in (("auc1", auc1), ("auc2", auc2)):
@@ -1177,14 +1233,4 @@ def binormal_delong_power(
     a = rng.standard_normal((n_sim, n))
     b = correlation * a + math.sqrt(1 - correlation**2) * rng.standard_normal((n_sim, n))
     test = roc.delong_test(y, a + shift[0] * y, b + shift[1] * y)
-    k = int(np.sum(test.p_value < alpha))
-    share = k / n_sim
-    ci_low, ci_high = proportion_confint(k, n_sim, alpha=0.05, method="wilson")
-    return ShareEstimate(
-        share=share,
-        se=math.sqrt(share * (1 - share) / n_sim),
-        ci_low=float(ci_low),
-        ci_high=float(ci_high),
-        count=k,
-        n=int(n_sim),
-    )
+    return monte_carlo_share(np.asarray(test.p_value < alpha))

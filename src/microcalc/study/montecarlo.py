@@ -75,7 +75,6 @@ from scipy import special, stats
 
 from microcalc import safeio
 from microcalc.stats import agreement, compare, logistic, roc
-from microcalc.stats.samplesize import ShareEstimate
 from microcalc.study import cohort, variables
 
 __all__ = [
@@ -98,7 +97,6 @@ __all__ = [
     "results_metadata",
     "run_replicates",
     "run_replicates_reference",
-    "share_test",
     "write_results",
 ]
 
@@ -855,42 +853,6 @@ def replicate_summary(
             row["inside"] = bool(row["q025"] <= value <= row["q975"])
         rows.append(row)
     return pd.DataFrame(rows, index=pd.Index(columns, name="quantity"))
-
-
-def share_test(event) -> ShareEstimate:
-    """Share of replicates where ``event`` is True, with its Monte Carlo error.
-
-    Returns a :class:`microcalc.stats.samplesize.ShareEstimate`.
-
-    Used for the power of a test (``results.delong_p < 0.05``) or how often a cutoff lands near
-    a value (``(results.youden_cutoff_kpa - 62).abs() <= 5``). Missing values (NaN) are
-    dropped when ``event`` is a float array; pass a boolean array.
-
-    Examples
-    --------
-    >>> res = share_test([True, False, True, True])
-    >>> res.share, res.count, res.n
-    (0.75, 3, 4)
-    """
-    x = np.asarray(event)
-    if x.dtype != bool:
-        raise TypeError(f"event must be a boolean array, got dtype {x.dtype}")
-    n = int(x.size)
-    if n == 0:
-        raise ValueError("event is empty")
-    count = int(x.sum())
-    share = count / n
-    z = float(stats.norm.ppf(0.975))
-    centre = (share + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(share * (1 - share) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return ShareEstimate(
-        share=share,
-        se=math.sqrt(share * (1 - share) / n),
-        ci_low=max(0.0, centre - half),
-        ci_high=min(1.0, centre + half),
-        count=count,
-        n=n,
-    )
 
 
 # ======================================================================================

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from microcalc.stats import agreement
-from microcalc.stats.validation import as_finite_array
+from microcalc.stats._validation import as_finite_array
 
 __all__ = [
     "ICC_DESIGN",
