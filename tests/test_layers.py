@@ -18,6 +18,7 @@ from __future__ import annotations
 import ast
 import importlib
 import inspect
+import re
 from pathlib import Path
 
 import pytest
@@ -158,3 +159,69 @@ def test_checker_catches_a_violation(source, module):
 )
 def test_checker_allows_what_the_rule_allows(source, module):
     assert not layer_violations(source, module)
+
+
+# -- one implementation per statistic ------------------------------------------------------
+
+STATISTIC_NAME = re.compile(
+    r"auc|delong|placement|spearman|kappa|youden|hosmer|lemeshow|logistic|newton|rank|wilson|share"
+    r"|correlation|odds",
+    re.IGNORECASE,
+)
+
+
+def defined_statistics(source: str) -> list[str]:
+    """Functions and classes of ``source`` whose name says they compute a statistic."""
+    tree = ast.parse(source)
+    return [
+        node.name
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef | ast.ClassDef) and STATISTIC_NAME.search(node.name)
+    ]
+
+
+def test_montecarlo_defines_no_statistic():
+    """The replicate studies are analysed by the public stack kernels of ``microcalc.stats``.
+
+    ``analyse_replicates_reference`` is the exception by design: the loop of library calls that
+    the tests and the benchmark compare the stack kernels with.
+    """
+    source = (PACKAGE / "study" / "montecarlo.py").read_text()
+    assert defined_statistics(source) == []
+    called = {
+        f"{node.func.value.id}.{node.func.attr}"
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Name)
+    }
+    for kernel in (
+        "roc.delong_test",
+        "roc.auc",
+        "roc.youden_optimum",
+        "logistic.fit_logistic_batch",
+        "logistic.hosmer_lemeshow",
+        "compare.spearman_rho",
+        "agreement.kappa_estimate",
+    ):
+        assert kernel in called, kernel
+
+
+def test_optimism_keeps_no_private_copy():
+    source = (PACKAGE / "stats" / "optimism.py").read_text()
+    assert not {"weighted_auc", "youden_cutoffs", "logistic_coefficients"} & {
+        node.name for node in ast.parse(source).body if isinstance(node, ast.FunctionDef)
+    }
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "def _kappa(a, b):\n    pass\n",
+        "def _auc_and_placements(x, y):\n    pass\n",
+        "class BatchLogisticFit:\n    pass\n",
+        "def share_test(event):\n    pass\n",
+    ],
+)
+def test_statistic_finder_finds_a_private_copy(source):
+    assert defined_statistics(source)
