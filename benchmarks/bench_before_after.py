@@ -18,9 +18,10 @@ Timed, with the same data in both trees:
 * ``DeLong paired test, n = N``: ``roc.delong_test`` on two correlated normal markers with N
   cases and N controls (as ``benchmarks/bench_delong.py``).
 
-The last lines compare the numbers: the largest absolute difference between the two trees'
-Monte Carlo results (every column, NaN where both are NaN counts as equal) and between their
-DeLong z and p. A refactor that changes no statistic must show 0 (or float rounding).
+The last column compares the numbers: the largest relative difference ``|a - b| / max(|a|, |b|)``
+between the two trees' Monte Carlo results (every column, every replicate; NaN in both counts as
+equal, NaN in one only as infinite) and between their DeLong z and p. Relative, because a
+near-separated replicate can have an odds ratio of 1e130. A refactor that changes no statistic must show 0 (or float rounding).
 """
 
 from __future__ import annotations
@@ -107,7 +108,8 @@ def largest_difference(a: dict, b: dict) -> float:
         both_nan = np.isnan(x) & np.isnan(y)
         if (np.isnan(x) != np.isnan(y)).any():
             return float("inf")
-        diff = np.abs(x - y)[~both_nan]
+        scale = np.maximum(np.maximum(np.abs(x), np.abs(y)), 1e-12)
+        diff = (np.abs(x - y) / scale)[~both_nan]
         if diff.size:
             worst = max(worst, float(diff.max()))
     return worst
@@ -142,7 +144,7 @@ def main(argv=None) -> int:
         ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
     ).stdout.strip()
     print(f"\nbefore = {args.before}, after = {commit} (+ working tree); best of {args.repeat}\n")
-    print(f"| {'measurement':<41} | before (s) | after (s) | after / before | largest difference |")
+    print(f"| {'measurement':<41} | before (s) | after (s) | after / before | largest rel. diff. |")
     print(f"|{'-' * 43}|-----------:|----------:|---------------:|-------------------:|")
     for _, _, label in jobs:
         before, after = min(times[label, "before"]), min(times[label, "after"])
