@@ -25,7 +25,8 @@ def fit(default_cohort):
 def test_forest_plot(fit):
     table = logistic.odds_ratio_table(fit)
     published = pd.DataFrame(
-        {"odds_ratio": [1.09], "ci_low": [1.06], "ci_high": [1.12]}, index=["elasticity_kpa"]
+        {"odds_ratio": [1.09], "odds_ratio_ci_low": [1.06], "odds_ratio_ci_high": [1.12]},
+        index=["elasticity_kpa"],
     )
     fig = forest_plot({"per unit": table, "per 10": table}, published={"per unit": published})
     assert isinstance(fig, plt.Figure)

@@ -56,22 +56,26 @@ def check_coefficients(fit: LogisticFit, reference: list[dict], profile: bool = 
     assert list(table.index) == [R_TERM.get(r["term"], r["term"]) for r in reference]
     for ref in reference:
         row = table.loc[R_TERM.get(ref["term"], ref["term"])]
-        assert close(row.coef, ref["coef"]), ref["term"]
+        assert close(row.estimate, ref["coef"]), ref["term"]
         assert close(row.se, ref["se"]), ref["term"]
         assert close(row.statistic, ref["z"]), ref["term"]
         assert close(row.p_value, ref["p_value"]), ref["term"]
         assert close(row.odds_ratio, ref["odds_ratio"]), ref["term"]
-        assert close(math.log(row.ci_low), ref["wald_ci_low"]), ref["term"]
-        assert close(math.log(row.ci_high), ref["wald_ci_high"]), ref["term"]
+        assert close(math.log(row.odds_ratio_ci_low), ref["wald_ci_low"]), ref["term"]
+        assert close(math.log(row.odds_ratio_ci_high), ref["wald_ci_high"]), ref["term"]
         if profile:
-            assert close(math.log(row.profile_ci_low), ref["profile_ci_low"]), ref["term"]
-            assert close(math.log(row.profile_ci_high), ref["profile_ci_high"]), ref["term"]
+            assert close(math.log(row.odds_ratio_profile_ci_low), ref["profile_ci_low"]), ref[
+                "term"
+            ]
+            assert close(math.log(row.odds_ratio_profile_ci_high), ref["profile_ci_high"]), ref[
+                "term"
+            ]
             assert close(row.lr_p_value, ref["lr_p_value"]), ref["term"]
             # MASS's confint interpolates a spline through a grid: same interval, fewer digits
-            assert math.log(row.profile_ci_low) == pytest.approx(
+            assert math.log(row.odds_ratio_profile_ci_low) == pytest.approx(
                 ref["mass_profile_ci_low"], abs=1e-3
             )
-            assert math.log(row.profile_ci_high) == pytest.approx(
+            assert math.log(row.odds_ratio_profile_ci_high) == pytest.approx(
                 ref["mass_profile_ci_high"], abs=1e-3
             )
 
@@ -111,7 +115,7 @@ def test_univariable_screen_matches_r_and_applies_the_threshold():
     assert list(screen.term) == list(CANDIDATES)
     for row, entry in zip(screen.itertuples(), COHORT["univariable"], strict=True):
         ref = entry["coefficients"][1]
-        assert close(row.coef, ref["coef"])
+        assert close(row.estimate, ref["coef"])
         assert close(row.p_value, ref["p_value"])
         assert row.selected == (ref["p_value"] < 0.10)
     lr = univariable_screen(
@@ -214,17 +218,17 @@ def test_firth_matches_r(case):
         data = add_density_cd(data)
     fit = fit_logistic(data, predictors=ref["predictors"], method="firth", outcome="malignant")
     assert fit.method == "firth"
-    np.testing.assert_allclose(fit.coefficients.coef, ref["firth"]["coef"], atol=TOL)
+    np.testing.assert_allclose(fit.coefficients.estimate, ref["firth"]["coef"], atol=TOL)
     np.testing.assert_allclose(fit.coefficients.se, ref["firth"]["se"], atol=TOL)
     assert close(fit.loglik, ref["firth"]["pll"])
     for row, prof in zip(fit.coefficients.itertuples(), ref["firth"]["profile"], strict=True):
         assert close(row.lr_p_value, prof["lr_p_value"]), prof["term"]
-        assert close(math.log(row.profile_ci_low), prof["ci_low"]), prof["term"]
+        assert close(math.log(row.odds_ratio_profile_ci_low), prof["ci_low"]), prof["term"]
         if case == "complete" and prof["term"] == "strain_ratio":
             # under complete separation the penalised profile is multimodal on the separated
             # side; R's BFGS and our Newton settle in different local maxima (documented)
             continue
-        assert close(math.log(row.profile_ci_high), prof["ci_high"]), prof["term"]
+        assert close(math.log(row.odds_ratio_profile_ci_high), prof["ci_high"]), prof["term"]
 
 
 def test_firth_on_the_cohort_matches_r():
@@ -232,7 +236,7 @@ def test_firth_on_the_cohort_matches_r():
     fit = fit_logistic(
         DATA, predictors=ref["predictors"], method="firth", profile=False, outcome="malignant"
     )
-    np.testing.assert_allclose(fit.coefficients.coef, ref["firth"]["coef"], atol=TOL)
+    np.testing.assert_allclose(fit.coefficients.estimate, ref["firth"]["coef"], atol=TOL)
     np.testing.assert_allclose(fit.coefficients.se, ref["firth"]["se"], atol=TOL)
 
 
@@ -271,11 +275,18 @@ def test_odds_ratio_table_per_unit_scaling():
     per10 = odds_ratio_table(fit, per={"elasticity_kpa": 10})
     assert list(per1.term) == list(CANDIDATES)
     i = list(per1.term).index("elasticity_kpa")
-    for column in ("odds_ratio", "ci_low", "ci_high", "profile_ci_low", "profile_ci_high"):
+    for column in (
+        "odds_ratio",
+        "odds_ratio_ci_low",
+        "odds_ratio_ci_high",
+        "odds_ratio_profile_ci_low",
+        "odds_ratio_profile_ci_high",
+    ):
         assert per10[column].iloc[i] == pytest.approx(per1[column].iloc[i] ** 10, rel=1e-12)
     assert per10.p_value.iloc[i] == per1.p_value.iloc[i]
     assert per1.or_text.iloc[i] == (
-        f"{per1.odds_ratio.iloc[i]:.2f} ({per1.ci_low.iloc[i]:.2f}-{per1.ci_high.iloc[i]:.2f})"
+        f"{per1.odds_ratio.iloc[i]:.2f} "
+        f"({per1.odds_ratio_ci_low.iloc[i]:.2f}-{per1.odds_ratio_ci_high.iloc[i]:.2f})"
     )
     assert "const" in set(odds_ratio_table(fit, include_intercept=True).term)
     with pytest.raises(ValueError, match="not a predictor"):
@@ -353,8 +364,8 @@ def test_rescaling_a_predictor_rescales_its_coefficient(scale, seed):
         outcome="malignant",
     )
     b, s = base.coefficients.set_index("term"), scaled.coefficients.set_index("term")
-    assert s.at["elasticity_kpa", "coef"] * scale == pytest.approx(
-        b.at["elasticity_kpa", "coef"], rel=1e-7
+    assert s.at["elasticity_kpa", "estimate"] * scale == pytest.approx(
+        b.at["elasticity_kpa", "estimate"], rel=1e-7
     )
     assert s.at["elasticity_kpa", "p_value"] == pytest.approx(
         b.at["elasticity_kpa", "p_value"], rel=1e-6, abs=1e-12
@@ -382,8 +393,8 @@ def test_profile_interval_contains_the_estimate(seed):
         make_lesions(n=150, seed=seed), predictors=["elasticity_kpa"], outcome="malignant"
     )
     row = fit.coefficients.iloc[1]
-    assert row.profile_ci_low < row.odds_ratio < row.profile_ci_high
-    assert row.ci_low < row.odds_ratio < row.ci_high
+    assert row.odds_ratio_profile_ci_low < row.odds_ratio < row.odds_ratio_profile_ci_high
+    assert row.odds_ratio_ci_low < row.odds_ratio < row.odds_ratio_ci_high
 
 
 def test_cross_validated_probability_is_out_of_fold_and_seeded():
@@ -454,7 +465,7 @@ def test_an_odds_ratio_too_large_for_a_float_is_inf_not_an_error():
     )
     fit = fit_logistic(table, predictors=["x"], profile=False, outcome="malignant")
     row = fit.coefficients.set_index("term").loc["x"]
-    assert np.isfinite(row["coef"]) and row["coef"] > 710
+    assert np.isfinite(row["estimate"]) and row["estimate"] > 710
     assert row["odds_ratio"] == np.inf
 
 
@@ -557,7 +568,9 @@ def test_batched_fit_flags_separation_exactly():
     assert (fit.linear_predictor[1, :40, None] > fit.linear_predictor[1, None, 40:]).all()
     table = pd.DataFrame(x[0], columns=["a", "b"]).assign(malignant=y)
     ref = fit_logistic(table, predictors=["a", "b"], outcome="malignant", profile=False)
-    np.testing.assert_allclose(fit.coefficients[0], ref.coefficients["coef"], rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(
+        fit.coefficients[0], ref.coefficients["estimate"], rtol=1e-9, atol=1e-12
+    )
     # separation on the support of the weights only
     w = np.ones((2, 80))
     w[1, 40:] = 0  # one class left: separated (the intercept diverges)

@@ -25,10 +25,12 @@ def forest_plot(
     Parameters
     ----------
     panels : mapping of str to pandas.DataFrame
-        Panel title -> table with ``term``, ``label``, ``odds_ratio``, ``ci_low``, ``ci_high``
+        Panel title -> table with ``term``, ``label``, ``odds_ratio``, ``odds_ratio_ci_low``,
+        ``odds_ratio_ci_high``
         (for example :func:`microcalc.stats.logistic.odds_ratio_table`). Rows are drawn top to bottom.
     published : mapping of str to pandas.DataFrame, optional
-        Panel title -> published ``odds_ratio``, ``ci_low``, ``ci_high`` indexed by ``term``;
+        Panel title -> published ``odds_ratio``, ``odds_ratio_ci_low``, ``odds_ratio_ci_high``
+        indexed by ``term``;
         drawn as open squares with grey bars, slightly below this cohort's estimate.
     """
     published = dict(published or {})
@@ -48,7 +50,10 @@ def forest_plot(
         ax.errorbar(
             table.odds_ratio,
             y + offset,
-            xerr=[table.odds_ratio - table.ci_low, table.ci_high - table.odds_ratio],
+            xerr=[
+                table.odds_ratio - table.odds_ratio_ci_low,
+                table.odds_ratio_ci_high - table.odds_ratio,
+            ],
             fmt="o",
             color=_OURS,
             ecolor=_OURS,
@@ -62,8 +67,8 @@ def forest_plot(
                 rows.odds_ratio[ok],
                 y[ok] - offset,
                 xerr=[
-                    (rows.odds_ratio - rows.ci_low)[ok],
-                    (rows.ci_high - rows.odds_ratio)[ok],
+                    (rows.odds_ratio - rows.odds_ratio_ci_low)[ok],
+                    (rows.odds_ratio_ci_high - rows.odds_ratio)[ok],
                 ],
                 fmt="s",
                 mfc="white",

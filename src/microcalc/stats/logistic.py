@@ -403,6 +403,15 @@ def _profile_bounds(X, y, beta_hat, value_hat, se, j, level, firth) -> tuple[flo
     return bounds[0], bounds[1]
 
 
+#: The odds-ratio interval columns of every coefficient table (Wald, then profile likelihood).
+_OR_INTERVALS = (
+    "odds_ratio_ci_low",
+    "odds_ratio_ci_high",
+    "odds_ratio_profile_ci_low",
+    "odds_ratio_profile_ci_high",
+)
+
+
 # --------------------------------------------------------------------------- fit
 @dataclass(frozen=True, eq=False)
 class LogisticFit:
@@ -416,10 +425,13 @@ class LogisticFit:
         ``"mle"`` (statsmodels GLM) or ``"firth"``.
     n, n_events : int
     coefficients : pandas.DataFrame
-        One row per term (``const`` first): ``term``, ``label``, ``coef``, ``se``, ``statistic``
-        (Wald z), ``p_value`` (Wald), ``odds_ratio``, ``ci_low``/``ci_high`` (Wald CI of the OR),
-        ``profile_ci_low``/``profile_ci_high`` (profile-likelihood CI of the OR; NaN when
-        ``profile=False``), ``lr_p_value`` (likelihood-ratio test of the term).
+        One row per term (``const`` first): ``term``, ``label``, ``estimate`` (the coefficient,
+        log-odds scale), ``se`` (its standard error), ``statistic`` (Wald z), ``p_value`` (Wald),
+        ``odds_ratio`` (``exp(estimate)``), ``odds_ratio_ci_low``/``odds_ratio_ci_high`` (Wald CI
+        of the OR), ``odds_ratio_profile_ci_low``/``odds_ratio_profile_ci_high``
+        (profile-likelihood CI of the OR; NaN when ``profile=False``), ``lr_p_value``
+        (likelihood-ratio test of the term). The interval columns say ``odds_ratio`` because they
+        are not intervals of ``estimate``.
     loglik, loglik_null : float
         Log-likelihood of the model and of the intercept-only model (Firth: penalised).
     aic : float
@@ -454,7 +466,7 @@ class LogisticFit:
     @property
     def params(self) -> pd.Series:
         """Coefficients on the log-odds scale, indexed by term."""
-        return self.coefficients.set_index("term")["coef"]
+        return self.coefficients.set_index("term")["estimate"]
 
     def predict(self, data: pd.DataFrame) -> pd.Series:
         """Predicted probability for each row of a (new) table.
@@ -664,15 +676,17 @@ def fit_logistic(
             {
                 "term": term,
                 "label": labels.get(term, term),
-                "coef": beta[j],
+                "estimate": beta[j],
                 "se": se[j],
                 "statistic": zstat[j],
                 "p_value": float(2 * stats.norm.sf(abs(zstat[j]))),
                 "odds_ratio": _exp(beta[j]),
-                "ci_low": _exp(beta[j] - zcrit * se[j]),
-                "ci_high": _exp(beta[j] + zcrit * se[j]),
-                "profile_ci_low": _exp(lo) if np.isfinite(lo) else (0.0 if lo < 0 else lo),
-                "profile_ci_high": _exp(hi) if np.isfinite(hi) else hi,
+                "odds_ratio_ci_low": _exp(beta[j] - zcrit * se[j]),
+                "odds_ratio_ci_high": _exp(beta[j] + zcrit * se[j]),
+                "odds_ratio_profile_ci_low": _exp(lo)
+                if np.isfinite(lo)
+                else (0.0 if lo < 0 else lo),
+                "odds_ratio_profile_ci_high": _exp(hi) if np.isfinite(hi) else hi,
                 "lr_p_value": lr_p,
             }
         )
@@ -991,7 +1005,8 @@ def univariable_screen(
     confidence_level : float, default 0.95
     profile : bool, default True
         Compute profile-likelihood intervals and likelihood-ratio p-values (see
-        :func:`fit_logistic`); without them ``profile_ci_*`` and ``lr_p_value`` are NaN.
+        :func:`fit_logistic`); without them ``odds_ratio_profile_ci_*`` and ``lr_p_value`` are
+        NaN.
     labels : mapping, optional
         Display label of each term (see :func:`fit_logistic`).
 
@@ -999,9 +1014,10 @@ def univariable_screen(
     -------
     pandas.DataFrame
         One row per term (a categorical candidate gives one row per non-reference level):
-        ``predictor``, ``term``, ``label``, ``n``, ``coef``, ``se``, ``statistic``, ``p_value``,
-        ``lr_p_value``, ``odds_ratio``, ``ci_low``, ``ci_high``, ``profile_ci_low``,
-        ``profile_ci_high``, ``method``, ``selected``.
+        ``predictor``, ``term``, ``label``, ``n``, ``estimate``, ``se``, ``statistic``,
+        ``p_value``, ``lr_p_value``, ``odds_ratio``, ``odds_ratio_ci_low``,
+        ``odds_ratio_ci_high``, ``odds_ratio_profile_ci_low``, ``odds_ratio_profile_ci_high``,
+        ``method``, ``selected`` (columns as in :attr:`LogisticFit.coefficients`).
 
     Notes
     -----
@@ -1058,10 +1074,9 @@ def univariable_screen(
     table = pd.DataFrame(rows)
     column = "p_value" if test == "wald" else "lr_p_value"
     table["selected"] = table[column] < threshold
-    first = ["predictor", "term", "label", "n", "coef", "se", "statistic", "p_value"]
-    first += ["lr_p_value", "odds_ratio"]
-    rest = ["ci_low", "ci_high", "profile_ci_low", "profile_ci_high", "method", "selected"]
-    return table[first + rest]
+    first = ["predictor", "term", "label", "n", "estimate", "se", "statistic", "p_value"]
+    first += ["lr_p_value", "odds_ratio", *_OR_INTERVALS, "method", "selected"]
+    return table[first]
 
 
 def odds_ratio_table(
@@ -1087,8 +1102,9 @@ def odds_ratio_table(
     Returns
     -------
     pandas.DataFrame
-        ``term``, ``label``, ``per``, ``odds_ratio``, ``ci_low``, ``ci_high``, ``profile_ci_low``,
-        ``profile_ci_high``, ``p_value``, ``lr_p_value``, ``or_text`` (``"1.09 (1.06-1.12)"``,
+        ``term``, ``label``, ``per``, ``odds_ratio``, ``odds_ratio_ci_low``,
+        ``odds_ratio_ci_high``, ``odds_ratio_profile_ci_low``, ``odds_ratio_profile_ci_high``,
+        ``p_value``, ``lr_p_value``, ``or_text`` (``"1.09 (1.06-1.12)"``,
         Wald), ``p_text``.
 
     Notes
@@ -1128,15 +1144,17 @@ def odds_ratio_table(
     if not include_intercept:
         table = table[table.term != "const"].reset_index(drop=True)
     table["per"] = [float(per.get(t, 1.0)) for t in table.term]
-    for column in ("odds_ratio", "ci_low", "ci_high", "profile_ci_low", "profile_ci_high"):
+    for column in ("odds_ratio", *_OR_INTERVALS):
         table[column] = table[column] ** table["per"]
     table["or_text"] = [
         f"{o:.{digits}f} ({lo:.{digits}f}-{hi:.{digits}f})"
-        for o, lo, hi in zip(table.odds_ratio, table.ci_low, table.ci_high, strict=True)
+        for o, lo, hi in zip(
+            table.odds_ratio, table.odds_ratio_ci_low, table.odds_ratio_ci_high, strict=True
+        )
     ]
     table["p_text"] = [format_p_value(p) for p in table.p_value]
-    columns = ["term", "label", "per", "odds_ratio", "ci_low", "ci_high", "profile_ci_low"]
-    columns += ["profile_ci_high", "p_value", "lr_p_value", "or_text", "p_text"]
+    columns = ["term", "label", "per", "odds_ratio", *_OR_INTERVALS]
+    columns += ["p_value", "lr_p_value", "or_text", "p_text"]
     return table[columns]
 
 

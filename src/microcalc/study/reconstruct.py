@@ -337,8 +337,8 @@ def achieved_values(data: pd.DataFrame) -> dict[str, float]:
     rows = fit.coefficients.set_index("term")
     for stat, term in (("or_elasticity", "elasticity_kpa"), ("or_strain_ratio", "strain_ratio")):
         out[stat] = float(rows.loc[term, "odds_ratio"])
-        out[f"{stat}_ci_low"] = float(rows.loc[term, "ci_low"])
-        out[f"{stat}_ci_high"] = float(rows.loc[term, "ci_high"])
+        out[f"{stat}_ci_low"] = float(rows.loc[term, "odds_ratio_ci_low"])
+        out[f"{stat}_ci_high"] = float(rows.loc[term, "odds_ratio_ci_high"])
     combined = roc.auc_delong(y, fit.fitted)
     out["auc_combined"] = combined.estimate
     out["auc_combined_ci_low"], out["auc_combined_ci_high"] = combined.ci_low, combined.ci_high

@@ -344,8 +344,8 @@ def reproduce(lesions: pd.DataFrame) -> dict[str, float]:
     table = full.coefficients.set_index("term")
     for published, term in _TABLE3_TERMS.items():
         values[f"table3.{published}.odds_ratio"] = float(table.loc[term, "odds_ratio"])
-        values[f"table3.{published}.ci_low"] = float(table.loc[term, "ci_low"])
-        values[f"table3.{published}.ci_high"] = float(table.loc[term, "ci_high"])
+        values[f"table3.{published}.ci_low"] = float(table.loc[term, "odds_ratio_ci_low"])
+        values[f"table3.{published}.ci_high"] = float(table.loc[term, "odds_ratio_ci_high"])
         values[f"table3.{published}.p_value"] = float(table.loc[term, "p_value"])
     combined = logistic.combined_probability(
         lesions, predictors=variables.COMBINED, outcome=variables.OUTCOME, method="auto"
