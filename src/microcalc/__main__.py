@@ -17,7 +17,9 @@ def _remember(signum, frame):
 
 
 def _run() -> int:
-    previous = signal.signal(signal.SIGINT, _remember)
+    previous = signal.getsignal(signal.SIGINT)
+    if previous is not signal.SIG_IGN:  # a parent that ignores Ctrl-C for us keeps it ignored
+        signal.signal(signal.SIGINT, _remember)
     try:
         from microcalc.cli import main
     finally:
