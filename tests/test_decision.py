@@ -248,7 +248,10 @@ def test_subgroup_rates_by_hand():
         (lambda: decision.treat_all_net_benefit(0.0, prevalence=0.3), "threshold"),
         (lambda: decision.treat_all_net_benefit(0.2, prevalence=1.0), "prevalence"),
         (lambda: decision.net_benefit(1.2, 0.5, prevalence=0.3, threshold=0.2), "sensitivity"),
-        (lambda: decision.net_benefit_curve([1, 1], [0.2, 0.4], [0.1]), "one class"),
+        (
+            lambda: decision.net_benefit_curve([1, 1], [0.2, 0.4], [0.1]),
+            r"one class.*positive \(1\) and negative \(0\)",
+        ),
         (lambda: decision.net_benefit_curve([1, 0], [0.2, 1.4], [0.1]), "probability"),
         (lambda: decision.net_benefit_curve([1, 0], [0.2, 0.4], [math.nan]), "thresholds"),
         (lambda: decision.biopsy_consequences(0.9, 0.8, 0.3, per=0), "per"),

@@ -472,8 +472,8 @@ GOOD_X = [1.0, 2.0, 3.0, 4.0, 2.5, 0.5]
 @pytest.mark.parametrize(
     ("truth", "marker", "pattern"),
     [
-        ([1, 1, 1, 1, 1, 1], GOOD_X, "truth holds one class only"),
-        ([0, 0, 0, 0, 0, 0], GOOD_X, "truth holds one class only"),
+        ([1, 1, 1, 1, 1, 1], GOOD_X, r"one class only \(every value is 1 \(positive\)\)"),
+        ([0, 0, 0, 0, 0, 0], GOOD_X, r"needs both positive \(1\) and negative \(0\)"),
         ([0, 0, 1, 2, 0, 1], GOOD_X, "truth must be 0 or 1"),
         ([0, 0, 1, np.nan, 0, 1], GOOD_X, "truth holds 1 non-finite"),
         (GOOD_Y, [1.0, 2.0, np.nan, 4.0, 2.5, 0.5], "non-finite"),

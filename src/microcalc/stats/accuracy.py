@@ -367,9 +367,13 @@ def _from_counts(
     tp: int, fp: int, fn: int, tn: int, confidence_level: float, method: str, cutoff: float | None
 ) -> DiagnosticAccuracy:
     if tp + fn == 0:
-        raise ValueError("tp + fn is 0: no malignant participants, so sensitivity is undefined")
+        raise ValueError(
+            "tp + fn is 0: no participants with the condition (truth 1), so sensitivity is undefined"
+        )
     if fp + tn == 0:
-        raise ValueError("fp + tn is 0: no benign participants, so specificity is undefined")
+        raise ValueError(
+            "fp + tn is 0: no participants without the condition (truth 0), so specificity is undefined"
+        )
     n = tp + fp + fn + tn
     sens = _proportion("sensitivity", tp, tp + fn, confidence_level, method)
     spec = _proportion("specificity", tn, fp + tn, confidence_level, method)
@@ -516,7 +520,7 @@ def accuracy_at_cutoff(
     if y.min() == y.max():
         raise ValueError(
             f"truth holds one class only (every value is {int(y[0])}); accuracy needs both "
-            "malignant (1) and benign (0) participants"
+            "positive (1) and negative (0) participants"
         )
     positive = x >= cutoff
     malignant = y == 1
@@ -845,9 +849,9 @@ def paired_accuracy_test(
     check_same_length(truth=y, positive1=t1, positive2=t2)
     keep = y == (1 if measure == "sensitivity" else 0)
     if not keep.any():
-        group = "malignant (1)" if measure == "sensitivity" else "benign (0)"
+        group = "positive (1)" if measure == "sensitivity" else "negative (0)"
         raise ValueError(f"truth has no {group} participants, so the {measure} is undefined")
-    # "success" is a positive call among malignant, a negative call among benign
+    # "success" is a positive call among truth 1, a negative call among truth 0
     s1, s2 = t1[keep], t2[keep]
     if measure == "specificity":
         s1, s2 = ~s1, ~s2
@@ -1047,9 +1051,9 @@ def begg_greenes_from_counts(
     if v0 == 0:
         raise ValueError("no verified test-negative participant: P(D+ | T-) cannot be estimated")
     if k["tp"] + k["fn"] == 0:
-        raise ValueError("tp + fn is 0: no verified malignant participant")
+        raise ValueError("tp + fn is 0: no verified participant with the condition (truth 1)")
     if k["fp"] + k["tn"] == 0:
-        raise ValueError("fp + tn is 0: no verified benign participant")
+        raise ValueError("fp + tn is 0: no verified participant without the condition (truth 0)")
     n1, n0 = v1 + k["unverified_positive"], v0 + k["unverified_negative"]
     n = n1 + n0
     ppv, for_ = k["tp"] / v1, k["fn"] / v0  # P(D+ | T+), P(D+ | T-)

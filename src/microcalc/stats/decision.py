@@ -419,7 +419,7 @@ def net_benefit_curve(
     if y.min() == y.max():
         raise ValueError(
             f"truth holds one class only (every value is {int(y[0])}); net benefit needs both "
-            "malignant (1) and benign (0) participants"
+            "positive (1) and negative (0) participants"
         )
     pt = _thresholds(thresholds)
     sample_pi = float(y.mean())
@@ -555,7 +555,7 @@ def decision_curves(
     if y.min() == y.max():
         raise ValueError(
             f"truth holds one class only (every value is {int(y[0])}); net benefit needs both "
-            "malignant (1) and benign (0) participants"
+            "positive (1) and negative (0) participants"
         )
     pt = _thresholds(thresholds)
     pi = float(y.mean()) if prevalence is None else float(_open_unit(prevalence, "prevalence")[0])

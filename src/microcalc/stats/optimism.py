@@ -115,8 +115,8 @@ def _check_classes(y: np.ndarray, w: np.ndarray, what: str) -> tuple[np.ndarray,
     bad = np.flatnonzero((pos == 0) | (neg == 0))
     if bad.size:
         raise ValueError(
-            f"{what} {int(bad[0])} holds one class only; every sample needs malignant and "
-            "benign participants"
+            f"{what} {int(bad[0])} holds one class only; every sample needs positive (1) "
+            "and negative (0) participants"
         )
     return pos, neg
 

@@ -120,19 +120,19 @@ def _check_choice(value, name: str, allowed: tuple[str, ...]) -> str:
 
 
 def _prepare_truth(truth, *, min_per_class: int = 1) -> np.ndarray:
-    """Validate ``truth`` and return it as a boolean array (True = malignant)."""
+    """Validate ``truth`` and return it as a boolean array (True = condition present)."""
     y = as_binary_truth(truth, "truth")
     n_pos = int(y.sum())
     n_neg = y.size - n_pos
     if n_pos == 0 or n_neg == 0:
-        only = "1 (malignant)" if n_neg == 0 else "0 (benign)"
+        only = "1 (positive)" if n_neg == 0 else "0 (negative)"
         raise ValueError(
             f"truth holds one class only (every value is {only}); ROC analysis needs both "
-            "malignant (1) and benign (0) participants"
+            "positive (1) and negative (0) participants"
         )
     if min(n_pos, n_neg) < min_per_class:
         raise ValueError(
-            f"truth has {n_pos} malignant and {n_neg} benign participant(s); the DeLong "
+            f"truth has {n_pos} positive (1) and {n_neg} negative (0) participant(s); the DeLong "
             f"variance needs at least {min_per_class} of each"
         )
     return y.astype(bool)
@@ -234,8 +234,8 @@ def _with_weights(y, x, x_shape, weights, axis):
     bad = np.flatnonzero((pos == 0) | (neg == 0))
     if bad.size:
         raise ValueError(
-            f"weighted sample {int(bad[0])} holds one class only; every sample needs malignant "
-            "and benign participants"
+            f"weighted sample {int(bad[0])} holds one class only; every sample needs positive "
+            "(1) and negative (0) participants"
         )
     return x, w, shape
 
