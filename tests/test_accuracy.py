@@ -147,8 +147,10 @@ def test_to_frame_and_table():
     assert pd.isna(frame.set_index("measure").loc["lr_positive", "numerator"])
     table = res.table()
     assert table.loc["total", "total"] == 300 == res.n
-    assert table.loc["test positive", "malignant"] == 131
-    assert table.loc["total", "benign"] == 150
+    assert list(table.columns) == ["condition present", "condition absent", "total"]
+    assert list(table.index) == ["test positive", "test negative", "total"]
+    assert table.loc["test positive", "condition present"] == 131
+    assert table.loc["total", "condition absent"] == 150
     with pytest.raises(AttributeError):
         res.tp = 1  # type: ignore[misc]
 

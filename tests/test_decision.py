@@ -234,6 +234,8 @@ def test_subgroup_rates_by_hand():
     assert t.loc["dcis", "estimate"] == 0.5 and t.loc["dcis", "n"] == 2
     assert t.loc["inv", "estimate"] == 1.0
     assert t.loc["fa", "measure"] == "specificity"
+    assert t.loc["dcis", "reference"] == "condition present"
+    assert t.loc["fa", "reference"] == "condition absent"
     assert t.loc["fa", "estimate"] == pytest.approx(2 / 3)
     low, high = proportion_confint(2, 3, method="beta")
     assert t.loc["fa", "ci_low"] == pytest.approx(low) and t.loc["fa", "ci_high"] == pytest.approx(

@@ -1,15 +1,15 @@
 """Diagnostic accuracy at a cutoff: the 2x2 table and every measure with its confidence interval.
 
-A participant is **test-positive when ``marker >= cutoff``** (higher = malignant), the same rule
-as :mod:`microcalc.stats.roc`, so a cutoff from :func:`microcalc.stats.roc.youden_cutoff` reproduces that
-function's sensitivity and specificity exactly.
+A participant is **test-positive when ``marker >= cutoff``** (higher = more likely positive), the
+same rule as :mod:`microcalc.stats.roc`, so a cutoff from :func:`microcalc.stats.roc.youden_cutoff`
+reproduces that function's sensitivity and specificity exactly.
 
 The 2x2 table follows STARD and epiR's ``epi.tests``: rows are the index test (positive,
-negative), columns the reference standard (malignant, benign)::
+negative), columns the reference standard (condition present, absent)::
 
-                 malignant  benign
-    test +          TP        FP
-    test -          FN        TN
+                 condition present  condition absent
+    test +              TP                FP
+    test -              FN                TN
 
 Proportions (sensitivity, specificity, PPV, NPV, accuracy, prevalence) get exact
 Clopper-Pearson intervals by default, or Wilson score intervals, both computed by
@@ -267,7 +267,11 @@ class DiagnosticAccuracy:
         return frame
 
     def table(self) -> pd.DataFrame:
-        """The 2x2 table with margins (rows: test result; columns: reference standard)."""
+        """The 2x2 table with margins (rows: test result; columns: reference standard).
+
+        Columns "condition present" (truth 1), "condition absent" (truth 0) and "total"; rows
+        "test positive", "test negative" and "total".
+        """
         cells = np.array([[self.tp, self.fp], [self.fn, self.tn]])
         full = np.zeros((3, 3), dtype=int)
         full[:2, :2] = cells
@@ -277,7 +281,9 @@ class DiagnosticAccuracy:
         return pd.DataFrame(
             full,
             index=pd.Index(["test positive", "test negative", "total"], name="test"),
-            columns=pd.Index(["malignant", "benign", "total"], name="reference standard"),
+            columns=pd.Index(
+                ["condition present", "condition absent", "total"], name="reference standard"
+            ),
         )
 
     def at_prevalence(self, prevalence) -> pd.DataFrame:

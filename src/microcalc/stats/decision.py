@@ -806,7 +806,7 @@ def consequences_from_accuracy(result, prevalence: float, per: int = 100) -> pd.
 def subgroup_rates(
     truth, marker, groups, *, cutoff: float, confidence_level: float = 0.95
 ) -> pd.DataFrame:
-    """Sensitivity in each subgroup of malignant and specificity in each of benign participants.
+    """Sensitivity in each subgroup of truth 1 and specificity in each subgroup of truth 0.
 
     Parameters
     ----------
@@ -824,7 +824,9 @@ def subgroup_rates(
     Returns
     -------
     pandas.DataFrame
-        One row per (reference class, subgroup) present: reference ("malignant"/"benign"),
+        One row per (reference class, subgroup) present: reference ("condition present" for
+        truth 1, "condition absent" for truth 0, as in
+        :meth:`~microcalc.stats.accuracy.DiagnosticAccuracy.table`),
         group, measure ("sensitivity"/"specificity"), correct, n, estimate, ci_low, ci_high
         (exact Clopper-Pearson).
 
@@ -845,10 +847,10 @@ def subgroup_rates(
     >>> t = subgroup_rates([1, 1, 1, 0, 0], [80, 50, 90, 40, 70], ["a", "b", "a", "c", "c"],
     ...                    cutoff=62)
     >>> t[["reference", "group", "measure", "estimate"]]
-       reference group      measure  estimate
-    0  malignant     a  sensitivity       1.0
-    1  malignant     b  sensitivity       0.0
-    2     benign     c  specificity       0.5
+               reference group      measure  estimate
+    0  condition present     a  sensitivity       1.0
+    1  condition present     b  sensitivity       0.0
+    2   condition absent     c  specificity       0.5
     """
     y = as_binary_truth(truth, "truth")
     x = as_finite_array(marker, "marker")
@@ -860,8 +862,8 @@ def subgroup_rates(
     positive = x >= cutoff
     rows = []
     for value, reference, measure in (
-        (1, "malignant", "sensitivity"),
-        (0, "benign", "specificity"),
+        (1, "condition present", "sensitivity"),
+        (0, "condition absent", "specificity"),
     ):
         members = y == value
         for label in pd.unique(g[members]):
