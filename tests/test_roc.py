@@ -571,15 +571,15 @@ def test_auc_chance_test_matches_scipy_and_auc():
     res = roc.auc_chance_test(y, x)
     ref = stats.mannwhitneyu(x[y == 1], x[y == 0], method="asymptotic")
     assert res.p_value == pytest.approx(ref.pvalue, rel=1e-12)
-    assert res.auc == pytest.approx(roc.auc(y, x), rel=1e-12)
-    assert res.statistic == pytest.approx(res.auc * 30 * 40)
+    assert res.estimate == pytest.approx(roc.auc(y, x), rel=1e-12)
+    assert res.statistic == pytest.approx(res.estimate * 30 * 40)
     assert res.method == "mann-whitney"
     assert (res.n_positive, res.n_negative) == (30, 40)
 
 
 def test_auc_chance_test_symmetric_marker_gives_p_one():
     res = roc.auc_chance_test([0, 1, 0, 1], [1.0, 1.0, 2.0, 2.0])
-    assert res.auc == 0.5
+    assert res.estimate == 0.5
     assert res.p_value == pytest.approx(1.0)
 
 

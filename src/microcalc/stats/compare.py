@@ -907,8 +907,9 @@ class CorrelationResult:
     n : int
     estimate : float
         Spearman's rho.
-    se : float
-        Standard error of atanh(rho) used for the interval.
+    se_fisher_z : float
+        Standard error of Fisher's :math:`z = \\operatorname{atanh}(\\rho)`, on whose scale the
+        interval is built (not the standard error of rho itself).
     ci_low, ci_high : float
         Confidence interval of rho.
     statistic, df : float
@@ -927,7 +928,7 @@ class CorrelationResult:
     y: str
     n: int
     estimate: float
-    se: float
+    se_fisher_z: float
     ci_low: float
     ci_high: float
     statistic: float
@@ -1066,13 +1067,16 @@ def spearman_correlation(
     )
     p_value = float(2 * stats.t.sf(abs(statistic), df))
     if ci_method == "bonett_wright":
-        se = math.sqrt((1 + r * r / 2) / (n - 3))
+        se_fisher_z = math.sqrt((1 + r * r / 2) / (n - 3))
     else:
-        se = 1 / math.sqrt(n - 3)
+        se_fisher_z = 1 / math.sqrt(n - 3)
     z = float(stats.norm.ppf(0.5 + confidence_level / 2))
     if abs(r) < 1:
         centre = math.atanh(r)
-        ci_low, ci_high = math.tanh(centre - z * se), math.tanh(centre + z * se)
+        ci_low, ci_high = (
+            math.tanh(centre - z * se_fisher_z),
+            math.tanh(centre + z * se_fisher_z),
+        )
     else:
         ci_low = ci_high = r
     return CorrelationResult(
@@ -1080,7 +1084,7 @@ def spearman_correlation(
         y,
         n,
         r,
-        se,
+        se_fisher_z,
         ci_low,
         ci_high,
         float(statistic),

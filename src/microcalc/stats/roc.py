@@ -1689,10 +1689,10 @@ class ChanceTest:
 
     Attributes
     ----------
-    auc : float
+    estimate : float
         The AUC (ties count one half).
     statistic : float
-        Mann-Whitney U of the malignant values, ``auc * n_positive * n_negative``.
+        Mann-Whitney U of the positive (truth 1) values, ``estimate * n_positive * n_negative``.
     p_value : float
         Two-sided p-value (normal approximation with tie and continuity corrections).
     method : str
@@ -1701,7 +1701,7 @@ class ChanceTest:
         Numbers of malignant and benign participants.
     """
 
-    auc: float
+    estimate: float
     statistic: float
     p_value: float
     method: str
@@ -1740,7 +1740,7 @@ def auc_chance_test(truth, marker) -> ChanceTest:
     Examples
     --------
     >>> res = auc_chance_test([0, 0, 0, 1, 1, 1], [1.0, 2.0, 4.0, 3.0, 5.0, 6.0])
-    >>> round(res.auc, 4), res.statistic
+    >>> round(res.estimate, 4), res.statistic
     (0.8889, 8.0)
     """
     y = _prepare_truth(truth)
@@ -1749,7 +1749,7 @@ def auc_chance_test(truth, marker) -> ChanceTest:
     res = stats.mannwhitneyu(cases, controls, alternative="two-sided", method="asymptotic")
     m, n = cases.size, controls.size
     return ChanceTest(
-        auc=float(res.statistic) / (m * n),
+        estimate=float(res.statistic) / (m * n),
         statistic=float(res.statistic),
         p_value=float(res.pvalue),
         method="mann-whitney",
