@@ -51,7 +51,6 @@ from statsmodels.stats.proportion import proportion_confint
 from microcalc.stats._validation import as_binary_truth, as_finite_array, check_same_length
 
 __all__ = [
-    "BIRADS3_MALIGNANCY_CEILING",
     "CONSEQUENCES",
     "UsefulRange",
     "biopsy_consequences",
@@ -66,12 +65,6 @@ __all__ = [
     "treat_all_net_benefit",
     "useful_range",
 ]
-
-#: Upper limit of the likelihood of malignancy of BI-RADS category 3 ("probably benign"), for
-#: which short-interval follow-up rather than biopsy is advised (ACR BI-RADS Atlas, 5th edition,
-#: 2013). Above it (category 4) biopsy is recommended, so it marks the threshold probability at
-#: which breast-imaging practice already acts.
-BIRADS3_MALIGNANCY_CEILING = 0.02
 
 #: The quantities of :func:`biopsy_consequences`, in display order.
 CONSEQUENCES = (
