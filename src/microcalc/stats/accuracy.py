@@ -219,7 +219,7 @@ class DiagnosticAccuracy:
         True positives, false positives, false negatives, true negatives.
     sensitivity, specificity, ppv, npv, accuracy, prevalence : Estimate
         Proportions with exact (Clopper-Pearson) or Wilson intervals. ``prevalence`` is the
-        sample's share of malignant participants; ``ppv`` and ``npv`` hold at that prevalence
+        sample's share of positive (truth 1) participants; ``ppv`` and ``npv`` hold at that prevalence
         only (see :meth:`at_prevalence`).
     lr_positive, lr_negative, diagnostic_odds_ratio : Estimate
         Ratios with log-scale intervals (NaN limits when a count in the formula is zero).
@@ -424,7 +424,7 @@ def accuracy_from_table(
     Parameters
     ----------
     table : array-like of shape (2, 2), optional
-        ``[[TP, FP], [FN, TN]]``: rows test positive/negative, columns malignant/benign
+        ``[[TP, FP], [FN, TN]]``: rows test positive/negative, columns condition present/absent
         (STARD's and epiR's layout). Give either ``table`` or all four counts.
     tp, fp, fn, tn : int, optional
         The four counts, by name.
@@ -477,9 +477,9 @@ def accuracy_at_cutoff(
     Parameters
     ----------
     truth : array-like of 0/1 or bool
-        Reference standard, 1 = malignant; both classes must be present.
+        Reference standard, 1 = condition present; both classes must be present.
     marker : array-like of float
-        The marker; higher values mean malignant.
+        The marker; higher values mean more likely positive.
     cutoff : float
         A participant is test-positive when ``marker >= cutoff``.
     confidence_level : float, default 0.95
@@ -529,12 +529,12 @@ def accuracy_at_cutoff(
             "positive (1) and negative (0) participants"
         )
     positive = x >= cutoff
-    malignant = y == 1
+    present = y == 1
     return _from_counts(
-        tp=int(np.sum(positive & malignant)),
-        fp=int(np.sum(positive & ~malignant)),
-        fn=int(np.sum(~positive & malignant)),
-        tn=int(np.sum(~positive & ~malignant)),
+        tp=int(np.sum(positive & present)),
+        fp=int(np.sum(positive & ~present)),
+        fn=int(np.sum(~positive & present)),
+        tn=int(np.sum(~positive & ~present)),
         confidence_level=confidence_level,
         method=method,
         cutoff=float(cutoff),
@@ -549,7 +549,7 @@ def implied_accuracy(*, sensitivity, specificity, prevalence) -> np.ndarray | fl
     sensitivity, specificity : float or array-like
         Proportions in [0, 1].
     prevalence : float or array-like
-        Share of malignant participants, in [0, 1].
+        Share of participants with the condition (truth 1), in [0, 1].
 
     Returns
     -------
@@ -803,13 +803,13 @@ def paired_accuracy_test(
     Parameters
     ----------
     truth : array-like of 0/1 or bool
-        Reference standard, 1 = malignant.
+        Reference standard, 1 = condition present.
     positive1, positive2 : array-like of 0/1 or bool
         The two tests' positive calls (e.g. ``marker >= 62`` and ``marker >= 58``), same
         participants in the same order.
     measure : {"sensitivity", "specificity"}, default "sensitivity"
-        ``"sensitivity"``: McNemar's test on the malignant participants' positive calls.
-        ``"specificity"``: on the benign participants' negative calls.
+        ``"sensitivity"``: McNemar's test on the positive (truth 1) participants' positive
+        calls. ``"specificity"``: on the negative (truth 0) participants' negative calls.
     method : {"exact", "asymptotic"}, default "exact"
         See :func:`mcnemar_test`.
     correction : bool, default True
@@ -824,12 +824,12 @@ def paired_accuracy_test(
 
     Notes
     -----
-    The two sensitivities are computed on the *same* malignant participants, so they are
+    The two sensitivities are computed on the *same* positive (truth 1) participants, so they are
     correlated, and checking whether their separate confidence intervals overlap ignores that
-    (and is too conservative). The paired table of the malignant participants is
+    (and is too conservative). The paired table of the positive participants is
     ``a`` = positive on both, ``b`` = positive on test 1 only, ``c`` = positive on test 2 only,
     ``d`` = negative on both, and Se1 - Se2 = (b - c)/m. For specificities the roles of
-    positive and negative are swapped within the benign participants (Hawass 1997; Trajman &
+    positive and negative are swapped within the negative (truth 0) participants (Hawass 1997; Trajman &
     Luiz 2008).
 
     References
@@ -1014,8 +1014,8 @@ def begg_greenes_from_counts(
     and for the specificity the same with FP and TN; ``se`` is
     :math:`\\widehat{\\mathrm{Se}}(1 - \\widehat{\\mathrm{Se}})` times its square root (Begg &
     Greenes' variance) and the interval is computed on the logit scale. The estimate equals the
-    naive one on the table completed by sharing each unverified group between malignant and
-    benign in the proportions seen among the verified with the same test result, and the
+    naive one on the table completed by sharing each unverified group between diseased and
+    non-diseased in the proportions seen among the verified with the same test result, and the
     inverse-probability-weighted estimate (Alonzo & Pepe 2005). If verification depends on
     the disease itself, beyond the test result, the correction does not remove the bias.
 
@@ -1104,7 +1104,7 @@ def begg_greenes(
     Parameters
     ----------
     truth : array-like of 0/1, with NaN allowed where not verified
-        Reference standard (1 = malignant) of the verified participants; its value is ignored
+        Reference standard (1 = condition present) of the verified participants; its value is ignored
         where ``verified`` is false.
     test_positive : array-like of 0/1 or bool
         The index test's positive calls, for every participant.
