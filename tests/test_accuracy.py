@@ -147,8 +147,10 @@ def test_to_frame_and_table():
     assert pd.isna(frame.set_index("measure").loc["lr_positive", "numerator"])
     table = res.table()
     assert table.loc["total", "total"] == 300 == res.n
-    assert table.loc["test positive", "malignant"] == 131
-    assert table.loc["total", "benign"] == 150
+    assert list(table.columns) == ["condition present", "condition absent", "total"]
+    assert list(table.index) == ["test positive", "test negative", "total"]
+    assert table.loc["test positive", "condition present"] == 131
+    assert table.loc["total", "condition absent"] == 150
     with pytest.raises(AttributeError):
         res.tp = 1  # type: ignore[misc]
 
@@ -280,12 +282,22 @@ def test_bad_tables():
         accuracy.accuracy_from_table([[1, 2], [3, 4]], tp=1)
     with pytest.raises(ValueError, match="tn must be a non-negative"):
         accuracy.accuracy_from_table([[1, 2], [3, -4]])
+    with pytest.raises(ValueError, match=r"no participants with the condition \(truth 1\)"):
+        accuracy.accuracy_from_table(tp=0, fp=2, fn=0, tn=4)
+    with pytest.raises(ValueError, match=r"no participants without the condition \(truth 0\)"):
+        accuracy.accuracy_from_table(tp=3, fp=0, fn=1, tn=0)
 
 
 @pytest.mark.parametrize(
     ("truth", "marker", "cutoff", "exc", "pattern"),
     [
-        ([1, 1, 1], [1.0, 2.0, 3.0], 2.0, ValueError, "truth holds one class only"),
+        (
+            [1, 1, 1],
+            [1.0, 2.0, 3.0],
+            2.0,
+            ValueError,
+            r"one class only.*positive \(1\) and negative",
+        ),
         ([0, 1, 2], [1.0, 2.0, 3.0], 2.0, ValueError, "truth must be 0 or 1"),
         ([0, 1, 1], [1.0, np.nan, 3.0], 2.0, ValueError, "marker holds 1 non-finite"),
         ([0, 1, 1], [1.0, 3.0], 2.0, ValueError, "length mismatch"),

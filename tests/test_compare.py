@@ -200,7 +200,9 @@ def test_spearman_matches_r(case):
         assert res.n == case["n"]
         assert close(res.estimate, case["estimate"])
         assert close(res.p_value, case["p_value"])
-        for field in ("se", "ci_low", "ci_high"):
+        # the R fixture's "se" is the standard error of atanh(rho)
+        assert close(res.se_fisher_z, case[method]["se"])
+        for field in ("ci_low", "ci_high"):
             assert close(getattr(res, field), case[method][field]), field
 
 
@@ -498,3 +500,14 @@ def test_spearman_rho_over_a_stack_equals_scipy():
 @pytest.mark.parametrize("case", SPEARMAN["cases"], ids=lambda c: c["label"])
 def test_spearman_rho_matches_r(case):
     assert close(compare.spearman_rho(case["x"], case["y"]), case["estimate"])
+
+
+def test_table_errors_name_the_argument_data():
+    """The generic table checks call the table ``data``, the name of the argument."""
+    table = pd.DataFrame({"g": [1] * 5 + [0] * 5, "x": [1.0, 2, 3, 4, 5, 6, 7, 8, 9, np.nan]})
+    with pytest.raises(ValueError, match=r"^data has no column 'y'; its columns are: g, x$"):
+        compare.compare_continuous(table, "y", group="g")
+    with pytest.raises(ValueError, match=r"column 'x' of data must hold finite numbers; row 9"):
+        compare.compare_continuous(table, "x", group="g")
+    with pytest.raises(ValueError, match=r"^data has no rows$"):
+        compare.compare_continuous(table.iloc[:0], "x", group="g")

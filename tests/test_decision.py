@@ -234,6 +234,8 @@ def test_subgroup_rates_by_hand():
     assert t.loc["dcis", "estimate"] == 0.5 and t.loc["dcis", "n"] == 2
     assert t.loc["inv", "estimate"] == 1.0
     assert t.loc["fa", "measure"] == "specificity"
+    assert t.loc["dcis", "reference"] == "condition present"
+    assert t.loc["fa", "reference"] == "condition absent"
     assert t.loc["fa", "estimate"] == pytest.approx(2 / 3)
     low, high = proportion_confint(2, 3, method="beta")
     assert t.loc["fa", "ci_low"] == pytest.approx(low) and t.loc["fa", "ci_high"] == pytest.approx(
@@ -248,7 +250,10 @@ def test_subgroup_rates_by_hand():
         (lambda: decision.treat_all_net_benefit(0.0, prevalence=0.3), "threshold"),
         (lambda: decision.treat_all_net_benefit(0.2, prevalence=1.0), "prevalence"),
         (lambda: decision.net_benefit(1.2, 0.5, prevalence=0.3, threshold=0.2), "sensitivity"),
-        (lambda: decision.net_benefit_curve([1, 1], [0.2, 0.4], [0.1]), "one class"),
+        (
+            lambda: decision.net_benefit_curve([1, 1], [0.2, 0.4], [0.1]),
+            r"one class.*positive \(1\) and negative \(0\)",
+        ),
         (lambda: decision.net_benefit_curve([1, 0], [0.2, 1.4], [0.1]), "probability"),
         (lambda: decision.net_benefit_curve([1, 0], [0.2, 0.4], [math.nan]), "thresholds"),
         (lambda: decision.biopsy_consequences(0.9, 0.8, 0.3, per=0), "per"),

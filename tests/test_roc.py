@@ -472,8 +472,8 @@ GOOD_X = [1.0, 2.0, 3.0, 4.0, 2.5, 0.5]
 @pytest.mark.parametrize(
     ("truth", "marker", "pattern"),
     [
-        ([1, 1, 1, 1, 1, 1], GOOD_X, "truth holds one class only"),
-        ([0, 0, 0, 0, 0, 0], GOOD_X, "truth holds one class only"),
+        ([1, 1, 1, 1, 1, 1], GOOD_X, r"one class only \(every value is 1 \(positive\)\)"),
+        ([0, 0, 0, 0, 0, 0], GOOD_X, r"needs both positive \(1\) and negative \(0\)"),
         ([0, 0, 1, 2, 0, 1], GOOD_X, "truth must be 0 or 1"),
         ([0, 0, 1, np.nan, 0, 1], GOOD_X, "truth holds 1 non-finite"),
         (GOOD_Y, [1.0, 2.0, np.nan, 4.0, 2.5, 0.5], "non-finite"),
@@ -571,15 +571,15 @@ def test_auc_chance_test_matches_scipy_and_auc():
     res = roc.auc_chance_test(y, x)
     ref = stats.mannwhitneyu(x[y == 1], x[y == 0], method="asymptotic")
     assert res.p_value == pytest.approx(ref.pvalue, rel=1e-12)
-    assert res.auc == pytest.approx(roc.auc(y, x), rel=1e-12)
-    assert res.statistic == pytest.approx(res.auc * 30 * 40)
+    assert res.estimate == pytest.approx(roc.auc(y, x), rel=1e-12)
+    assert res.statistic == pytest.approx(res.estimate * 30 * 40)
     assert res.method == "mann-whitney"
     assert (res.n_positive, res.n_negative) == (30, 40)
 
 
 def test_auc_chance_test_symmetric_marker_gives_p_one():
     res = roc.auc_chance_test([0, 1, 0, 1], [1.0, 1.0, 2.0, 2.0])
-    assert res.auc == 0.5
+    assert res.estimate == 0.5
     assert res.p_value == pytest.approx(1.0)
 
 

@@ -139,7 +139,7 @@ def test_the_parser_sees_both_tag_styles_and_visible_cells():
 
 
 def test_constants_and_attributes_are_not_calls():
-    assert not STATISTIC_CALL.search("decision.BIRADS3_MALIGNANCY_CEILING")
+    assert not STATISTIC_CALL.search("variables.BIRADS3_MALIGNANCY_CEILING")
     assert not STATISTIC_CALL.search("phantom.PIXEL_MM * 2")
     assert not STATISTIC_CALL.search("inspect.signature(optimism.validate_cutoff)")
     assert not STATISTIC_CALL.search("at_62.at_prevalence([0.1])")

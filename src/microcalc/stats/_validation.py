@@ -119,28 +119,28 @@ def check_same_length(**arrays: Iterable) -> int:
 # --- columns of a table (errors name the column, the row and the value) ---
 
 
-def check_table(lesions, name: str = "lesions") -> pd.DataFrame:
+def check_table(data, name: str = "data") -> pd.DataFrame:
     """Refuse anything but a non-empty DataFrame, naming the argument."""
-    if not isinstance(lesions, pd.DataFrame):
-        raise TypeError(f"{name} must be a pandas DataFrame, got {type(lesions).__name__}")
-    if len(lesions) == 0:
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError(f"{name} must be a pandas DataFrame, got {type(data).__name__}")
+    if len(data) == 0:
         raise ValueError(f"{name} has no rows")
-    return lesions
+    return data
 
 
-def check_column(lesions: pd.DataFrame, column, name: str = "lesions") -> None:
+def check_column(data: pd.DataFrame, column, name: str = "data") -> None:
     """Refuse a column name that the table lacks, listing the columns it has."""
     if not isinstance(column, str):
         raise TypeError(f"column names must be strings, got {column!r}")
-    if column not in lesions.columns:
-        known = ", ".join(map(str, lesions.columns))
+    if column not in data.columns:
+        known = ", ".join(map(str, data.columns))
         raise ValueError(f"{name} has no column {column!r}; its columns are: {known}")
 
 
-def numeric_column(lesions: pd.DataFrame, column: str, name: str = "lesions") -> np.ndarray:
+def numeric_column(data: pd.DataFrame, column: str, name: str = "data") -> np.ndarray:
     """Return a column as finite floats, or fail naming the column, the row and the value."""
-    check_column(lesions, column, name)
-    series = lesions[column]
+    check_column(data, column, name)
+    series = data[column]
     if pd.api.types.is_bool_dtype(series):
         series = series.astype(float)
     numbers = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
@@ -154,23 +154,23 @@ def numeric_column(lesions: pd.DataFrame, column: str, name: str = "lesions") ->
     return numbers
 
 
-def binary_column(lesions: pd.DataFrame, column: str, name: str = "lesions") -> np.ndarray:
+def binary_column(data: pd.DataFrame, column: str, name: str = "data") -> np.ndarray:
     """Return a 0/1 column as ``int8``, or fail naming the column, the row and the value."""
-    numbers = numeric_column(lesions, column, name)
+    numbers = numeric_column(data, column, name)
     bad = np.flatnonzero((numbers != 0) & (numbers != 1))
     if bad.size:
         i = int(bad[0])
         raise ValueError(
-            f"column {column!r} of {name} must be 0 or 1; row {lesions.index[i]!r} holds "
-            f"{lesions[column].iloc[i]!r}"
+            f"column {column!r} of {name} must be 0 or 1; row {data.index[i]!r} holds "
+            f"{data[column].iloc[i]!r}"
         )
     return numbers.astype(np.int8)
 
 
-def category_column(lesions: pd.DataFrame, column: str, name: str = "lesions") -> np.ndarray:
+def category_column(data: pd.DataFrame, column: str, name: str = "data") -> np.ndarray:
     """Return a column as an object array, refusing missing values (naming the row)."""
-    check_column(lesions, column, name)
-    series = lesions[column]
+    check_column(data, column, name)
+    series = data[column]
     missing = np.flatnonzero(series.isna().to_numpy())
     if missing.size:
         i = int(missing[0])

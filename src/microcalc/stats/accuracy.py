@@ -1,15 +1,15 @@
 """Diagnostic accuracy at a cutoff: the 2x2 table and every measure with its confidence interval.
 
-A participant is **test-positive when ``marker >= cutoff``** (higher = malignant), the same rule
-as :mod:`microcalc.stats.roc`, so a cutoff from :func:`microcalc.stats.roc.youden_cutoff` reproduces that
-function's sensitivity and specificity exactly.
+A participant is **test-positive when ``marker >= cutoff``** (higher = more likely positive), the
+same rule as :mod:`microcalc.stats.roc`, so a cutoff from :func:`microcalc.stats.roc.youden_cutoff`
+reproduces that function's sensitivity and specificity exactly.
 
 The 2x2 table follows STARD and epiR's ``epi.tests``: rows are the index test (positive,
-negative), columns the reference standard (malignant, benign)::
+negative), columns the reference standard (condition present, absent)::
 
-                 malignant  benign
-    test +          TP        FP
-    test -          FN        TN
+                 condition present  condition absent
+    test +              TP                FP
+    test -              FN                TN
 
 Proportions (sensitivity, specificity, PPV, NPV, accuracy, prevalence) get exact
 Clopper-Pearson intervals by default, or Wilson score intervals, both computed by
@@ -219,7 +219,7 @@ class DiagnosticAccuracy:
         True positives, false positives, false negatives, true negatives.
     sensitivity, specificity, ppv, npv, accuracy, prevalence : Estimate
         Proportions with exact (Clopper-Pearson) or Wilson intervals. ``prevalence`` is the
-        sample's share of malignant participants; ``ppv`` and ``npv`` hold at that prevalence
+        sample's share of positive (truth 1) participants; ``ppv`` and ``npv`` hold at that prevalence
         only (see :meth:`at_prevalence`).
     lr_positive, lr_negative, diagnostic_odds_ratio : Estimate
         Ratios with log-scale intervals (NaN limits when a count in the formula is zero).
@@ -267,7 +267,11 @@ class DiagnosticAccuracy:
         return frame
 
     def table(self) -> pd.DataFrame:
-        """The 2x2 table with margins (rows: test result; columns: reference standard)."""
+        """The 2x2 table with margins (rows: test result; columns: reference standard).
+
+        Columns "condition present" (truth 1), "condition absent" (truth 0) and "total"; rows
+        "test positive", "test negative" and "total".
+        """
         cells = np.array([[self.tp, self.fp], [self.fn, self.tn]])
         full = np.zeros((3, 3), dtype=int)
         full[:2, :2] = cells
@@ -277,7 +281,9 @@ class DiagnosticAccuracy:
         return pd.DataFrame(
             full,
             index=pd.Index(["test positive", "test negative", "total"], name="test"),
-            columns=pd.Index(["malignant", "benign", "total"], name="reference standard"),
+            columns=pd.Index(
+                ["condition present", "condition absent", "total"], name="reference standard"
+            ),
         )
 
     def at_prevalence(self, prevalence) -> pd.DataFrame:
@@ -367,9 +373,13 @@ def _from_counts(
     tp: int, fp: int, fn: int, tn: int, confidence_level: float, method: str, cutoff: float | None
 ) -> DiagnosticAccuracy:
     if tp + fn == 0:
-        raise ValueError("tp + fn is 0: no malignant participants, so sensitivity is undefined")
+        raise ValueError(
+            "tp + fn is 0: no participants with the condition (truth 1), so sensitivity is undefined"
+        )
     if fp + tn == 0:
-        raise ValueError("fp + tn is 0: no benign participants, so specificity is undefined")
+        raise ValueError(
+            "fp + tn is 0: no participants without the condition (truth 0), so specificity is undefined"
+        )
     n = tp + fp + fn + tn
     sens = _proportion("sensitivity", tp, tp + fn, confidence_level, method)
     spec = _proportion("specificity", tn, fp + tn, confidence_level, method)
@@ -414,7 +424,7 @@ def accuracy_from_table(
     Parameters
     ----------
     table : array-like of shape (2, 2), optional
-        ``[[TP, FP], [FN, TN]]``: rows test positive/negative, columns malignant/benign
+        ``[[TP, FP], [FN, TN]]``: rows test positive/negative, columns condition present/absent
         (STARD's and epiR's layout). Give either ``table`` or all four counts.
     tp, fp, fn, tn : int, optional
         The four counts, by name.
@@ -467,9 +477,9 @@ def accuracy_at_cutoff(
     Parameters
     ----------
     truth : array-like of 0/1 or bool
-        Reference standard, 1 = malignant; both classes must be present.
+        Reference standard, 1 = condition present; both classes must be present.
     marker : array-like of float
-        The marker; higher values mean malignant.
+        The marker; higher values mean more likely positive.
     cutoff : float
         A participant is test-positive when ``marker >= cutoff``.
     confidence_level : float, default 0.95
@@ -516,15 +526,15 @@ def accuracy_at_cutoff(
     if y.min() == y.max():
         raise ValueError(
             f"truth holds one class only (every value is {int(y[0])}); accuracy needs both "
-            "malignant (1) and benign (0) participants"
+            "positive (1) and negative (0) participants"
         )
     positive = x >= cutoff
-    malignant = y == 1
+    present = y == 1
     return _from_counts(
-        tp=int(np.sum(positive & malignant)),
-        fp=int(np.sum(positive & ~malignant)),
-        fn=int(np.sum(~positive & malignant)),
-        tn=int(np.sum(~positive & ~malignant)),
+        tp=int(np.sum(positive & present)),
+        fp=int(np.sum(positive & ~present)),
+        fn=int(np.sum(~positive & present)),
+        tn=int(np.sum(~positive & ~present)),
         confidence_level=confidence_level,
         method=method,
         cutoff=float(cutoff),
@@ -539,7 +549,7 @@ def implied_accuracy(*, sensitivity, specificity, prevalence) -> np.ndarray | fl
     sensitivity, specificity : float or array-like
         Proportions in [0, 1].
     prevalence : float or array-like
-        Share of malignant participants, in [0, 1].
+        Share of participants with the condition (truth 1), in [0, 1].
 
     Returns
     -------
@@ -793,13 +803,13 @@ def paired_accuracy_test(
     Parameters
     ----------
     truth : array-like of 0/1 or bool
-        Reference standard, 1 = malignant.
+        Reference standard, 1 = condition present.
     positive1, positive2 : array-like of 0/1 or bool
         The two tests' positive calls (e.g. ``marker >= 62`` and ``marker >= 58``), same
         participants in the same order.
     measure : {"sensitivity", "specificity"}, default "sensitivity"
-        ``"sensitivity"``: McNemar's test on the malignant participants' positive calls.
-        ``"specificity"``: on the benign participants' negative calls.
+        ``"sensitivity"``: McNemar's test on the positive (truth 1) participants' positive
+        calls. ``"specificity"``: on the negative (truth 0) participants' negative calls.
     method : {"exact", "asymptotic"}, default "exact"
         See :func:`mcnemar_test`.
     correction : bool, default True
@@ -814,12 +824,12 @@ def paired_accuracy_test(
 
     Notes
     -----
-    The two sensitivities are computed on the *same* malignant participants, so they are
+    The two sensitivities are computed on the *same* positive (truth 1) participants, so they are
     correlated, and checking whether their separate confidence intervals overlap ignores that
-    (and is too conservative). The paired table of the malignant participants is
+    (and is too conservative). The paired table of the positive participants is
     ``a`` = positive on both, ``b`` = positive on test 1 only, ``c`` = positive on test 2 only,
     ``d`` = negative on both, and Se1 - Se2 = (b - c)/m. For specificities the roles of
-    positive and negative are swapped within the benign participants (Hawass 1997; Trajman &
+    positive and negative are swapped within the negative (truth 0) participants (Hawass 1997; Trajman &
     Luiz 2008).
 
     References
@@ -845,9 +855,9 @@ def paired_accuracy_test(
     check_same_length(truth=y, positive1=t1, positive2=t2)
     keep = y == (1 if measure == "sensitivity" else 0)
     if not keep.any():
-        group = "malignant (1)" if measure == "sensitivity" else "benign (0)"
+        group = "positive (1)" if measure == "sensitivity" else "negative (0)"
         raise ValueError(f"truth has no {group} participants, so the {measure} is undefined")
-    # "success" is a positive call among malignant, a negative call among benign
+    # "success" is a positive call among truth 1, a negative call among truth 0
     s1, s2 = t1[keep], t2[keep]
     if measure == "specificity":
         s1, s2 = ~s1, ~s2
@@ -1004,8 +1014,8 @@ def begg_greenes_from_counts(
     and for the specificity the same with FP and TN; ``se`` is
     :math:`\\widehat{\\mathrm{Se}}(1 - \\widehat{\\mathrm{Se}})` times its square root (Begg &
     Greenes' variance) and the interval is computed on the logit scale. The estimate equals the
-    naive one on the table completed by sharing each unverified group between malignant and
-    benign in the proportions seen among the verified with the same test result, and the
+    naive one on the table completed by sharing each unverified group between diseased and
+    non-diseased in the proportions seen among the verified with the same test result, and the
     inverse-probability-weighted estimate (Alonzo & Pepe 2005). If verification depends on
     the disease itself, beyond the test result, the correction does not remove the bias.
 
@@ -1047,9 +1057,9 @@ def begg_greenes_from_counts(
     if v0 == 0:
         raise ValueError("no verified test-negative participant: P(D+ | T-) cannot be estimated")
     if k["tp"] + k["fn"] == 0:
-        raise ValueError("tp + fn is 0: no verified malignant participant")
+        raise ValueError("tp + fn is 0: no verified participant with the condition (truth 1)")
     if k["fp"] + k["tn"] == 0:
-        raise ValueError("fp + tn is 0: no verified benign participant")
+        raise ValueError("fp + tn is 0: no verified participant without the condition (truth 0)")
     n1, n0 = v1 + k["unverified_positive"], v0 + k["unverified_negative"]
     n = n1 + n0
     ppv, for_ = k["tp"] / v1, k["fn"] / v0  # P(D+ | T+), P(D+ | T-)
@@ -1094,7 +1104,7 @@ def begg_greenes(
     Parameters
     ----------
     truth : array-like of 0/1, with NaN allowed where not verified
-        Reference standard (1 = malignant) of the verified participants; its value is ignored
+        Reference standard (1 = condition present) of the verified participants; its value is ignored
         where ``verified`` is false.
     test_positive : array-like of 0/1 or bool
         The index test's positive calls, for every participant.

@@ -742,7 +742,7 @@ def icc_form(*, raters: str, unit: str, definition: str) -> IccChoice:
     change ranks or slopes, so consistency suits analyses that use only those; when a fixed
     cutoff is to be applied by other raters, absolute agreement matters (McGraw & Wong ICC(A,.),
     numerically Shrout & Fleiss ICC(2,.)). With ``raters="different"`` only the one-way forms
-    exist. The choice for this study's readers: :func:`microcalc.study.readers.study_icc_form`.
+    exist.
 
     References
     ----------

@@ -1,9 +1,9 @@
 """Group comparisons (continuous and categorical), Spearman correlations, normality checks.
 
-The paper compares continuous variables with Student's t-test or the Mann-Whitney U test "as
-appropriate after testing for normality using the Kolmogorov-Smirnov test", and categorical
-variables with the chi-square or Fisher's exact test. This module makes each of those choices
-explicit: every result says which test was run and why.
+Many clinical papers compare continuous variables with Student's t-test or the Mann-Whitney U
+test "as appropriate after testing for normality using the Kolmogorov-Smirnov test", and
+categorical variables with the chi-square or Fisher's exact test. This module makes each of
+those choices explicit: every result says which test was run and why.
 
 Every function takes a table (one row per observation) and the names of its columns, and names
 the column, the row and the value when an input is wrong. Values are cross-checked against base R in ``tests/reference/compare_logistic.R``.
@@ -191,7 +191,8 @@ def normality_test(values, *, alpha: float = 0.05, name: str = "values") -> Norm
     rejects). Lilliefors (1967) tabulated the null distribution of D with estimated parameters;
     statsmodels' :func:`~statsmodels.stats.diagnostic.lilliefors` (``pvalmethod="table"``) uses
     that table with the Dallal-Wilkinson (1986) approximation. SPSS's "Kolmogorov-Smirnov" test
-    with the Lilliefors correction, which the paper most likely ran, is the same test.
+    with the Lilliefors correction, the test most clinical papers mean by "Kolmogorov-Smirnov",
+    is the same test.
 
     Fewer than 4 values, or values without variation, cannot be tested; they are reported as not
     shown to be normal, so that ``compare_continuous`` falls back to a rank test.
@@ -460,7 +461,7 @@ def compare_continuous(
         Mann-Whitney (or Kruskal-Wallis) test.
     variance : {"auto", "equal", "unequal"}, default "auto"
         For the t-test: ``"auto"`` picks Welch when the Brown-Forsythe test rejects equal
-        variances; ``"equal"`` always uses Student (what the paper names), ``"unequal"`` always
+        variances; ``"equal"`` always uses Student (what such papers name), ``"unequal"`` always
         Welch.
     alpha : float, default 0.05
         Level of the normality and variance pre-tests.
@@ -487,7 +488,7 @@ def compare_continuous(
     not reject equal variances at ``alpha`` (or ``variance="equal"``), Welch's otherwise; for three
     or more groups the one-way ANOVA or Welch's ANOVA (R's ``oneway.test``).
 
-    Pre-testing is what the paper describes; it is not free (the final test's error rates are
+    Pre-testing is what such papers describe; it is not free (the final test's error rates are
     conditional on the pre-test). With 150 observations per group the t-test is robust to
     non-normality, and Welch's test costs little when variances are equal.
 
@@ -907,8 +908,9 @@ class CorrelationResult:
     n : int
     estimate : float
         Spearman's rho.
-    se : float
-        Standard error of atanh(rho) used for the interval.
+    se_fisher_z : float
+        Standard error of Fisher's :math:`z = \\operatorname{atanh}(\\rho)`, on whose scale the
+        interval is built (not the standard error of rho itself).
     ci_low, ci_high : float
         Confidence interval of rho.
     statistic, df : float
@@ -927,7 +929,7 @@ class CorrelationResult:
     y: str
     n: int
     estimate: float
-    se: float
+    se_fisher_z: float
     ci_low: float
     ci_high: float
     statistic: float
@@ -1066,13 +1068,16 @@ def spearman_correlation(
     )
     p_value = float(2 * stats.t.sf(abs(statistic), df))
     if ci_method == "bonett_wright":
-        se = math.sqrt((1 + r * r / 2) / (n - 3))
+        se_fisher_z = math.sqrt((1 + r * r / 2) / (n - 3))
     else:
-        se = 1 / math.sqrt(n - 3)
+        se_fisher_z = 1 / math.sqrt(n - 3)
     z = float(stats.norm.ppf(0.5 + confidence_level / 2))
     if abs(r) < 1:
         centre = math.atanh(r)
-        ci_low, ci_high = math.tanh(centre - z * se), math.tanh(centre + z * se)
+        ci_low, ci_high = (
+            math.tanh(centre - z * se_fisher_z),
+            math.tanh(centre + z * se_fisher_z),
+        )
     else:
         ci_low = ci_high = r
     return CorrelationResult(
@@ -1080,7 +1085,7 @@ def spearman_correlation(
         y,
         n,
         r,
-        se,
+        se_fisher_z,
         ci_low,
         ci_high,
         float(statistic),
@@ -1092,7 +1097,7 @@ def spearman_correlation(
     )
 
 
-# --------------------------------------------------------------------------- Table 1 / 2
+# --------------------------------------------------------------------------- summary table
 def summary_table(
     data: pd.DataFrame,
     *,
@@ -1107,7 +1112,7 @@ def summary_table(
     correction: bool = False,
     group_labels: Mapping | None = None,
 ) -> pd.DataFrame:
-    """Publication-style comparison table (the paper's Table 1 and Table 2).
+    """Publication-style comparison table of groups (the "Table 1" of a clinical paper).
 
     Parameters
     ----------
@@ -1118,7 +1123,7 @@ def summary_table(
     group : str
         The grouping column; one display column per group.
     categorical : sequence of str, optional
-        Columns to treat as categorical even when numeric (such as a BI-RADS category); any
+        Columns to treat as categorical even when numeric (such as a category coded 1-5); any
         non-numeric column is categorical anyway.
     labels : mapping, optional
         Display label per variable (default: the column name).
@@ -1146,8 +1151,8 @@ def summary_table(
     -----
     The test for each variable is chosen by :func:`compare_continuous` (Lilliefors, then Student,
     Welch or Mann-Whitney) or :func:`compare_categorical` (Cochran's rule, then chi-square or
-    Fisher); the ``reason`` column says why. The same function builds Table 1 (demographic and
-    lesion variables) and Table 2 (elastography variables).
+    Fisher); the ``reason`` column says why. The same function builds a descriptive Table 1
+    (demographic variables) and any further table comparing the groups on other measurements.
 
     References
     ----------

@@ -4,19 +4,22 @@ A diagnostic accuracy study says how often a test is right; a decision analysis 
 acting on it does more good than harm. This module computes
 
 * the **net benefit** of a strategy at a threshold probability (Vickers & Elkin 2006): for
-  fixed rules (biopsy all, biopsy none, "biopsy if Emean >= 62 kPa") and for prediction models
+  fixed rules (biopsy all, biopsy none, "biopsy if marker >= cutoff") and for prediction models
   whose probability is compared with the threshold, as tidy decision-curve tables;
 * the same quantities **re-weighted to another prevalence**, from the sensitivity and
   specificity at each threshold. Sensitivity and specificity are estimated within the
-  malignant and within the benign group, so they are valid under a case-control design in
+  group with and within the group without the condition, so they are valid under a case-control design in
   which the prevalence is fixed by the investigators; predictive values and net benefit are
   not, and must be recomputed at the prevalence of the population of interest;
-* the **consequences per 100 women** of replacing "biopsy all" with a rule (biopsies avoided,
-  cancers missed, ...), with confidence intervals carried over from those of sensitivity and
-  specificity;
+* the **consequences per 100 people referred** of replacing "biopsy all" with a rule
+  (biopsies avoided, cancers missed, ...), with confidence intervals carried over from those of
+  sensitivity and specificity;
 * a **spectrum table**: sensitivity and specificity within subgroups (histology, BI-RADS...),
   whose mix differs between a case-control sample and clinical practice (Ransohoff &
   Feinstein 1978).
+
+The intervention is called a biopsy throughout (the decision these functions were written
+for); any yes/no action taken on a positive result reads the same way.
 
 Conventions: a participant is **positive (biopsy) when the model's probability is at or above
 the threshold** (``probability >= threshold``), the same ``>=`` rule as
@@ -51,7 +54,6 @@ from statsmodels.stats.proportion import proportion_confint
 from microcalc.stats._validation import as_binary_truth, as_finite_array, check_same_length
 
 __all__ = [
-    "BIRADS3_MALIGNANCY_CEILING",
     "CONSEQUENCES",
     "UsefulRange",
     "biopsy_consequences",
@@ -66,12 +68,6 @@ __all__ = [
     "treat_all_net_benefit",
     "useful_range",
 ]
-
-#: Upper limit of the likelihood of malignancy of BI-RADS category 3 ("probably benign"), for
-#: which short-interval follow-up rather than biopsy is advised (ACR BI-RADS Atlas, 5th edition,
-#: 2013). Above it (category 4) biopsy is recommended, so it marks the threshold probability at
-#: which breast-imaging practice already acts.
-BIRADS3_MALIGNANCY_CEILING = 0.02
 
 #: The quantities of :func:`biopsy_consequences`, in display order.
 CONSEQUENCES = (
@@ -148,7 +144,7 @@ def net_benefit(sensitivity, specificity, *, prevalence, threshold):
     sensitivity, specificity : float or array-like
         Proportions in [0, 1] (arrays broadcast against ``threshold``).
     prevalence : float
-        Prevalence of malignancy in the population, strictly between 0 and 1.
+        Prevalence of the condition in the population, strictly between 0 and 1.
     threshold : float or array-like
         Threshold probability(ies) :math:`p_t`, strictly between 0 and 1.
 
@@ -196,7 +192,7 @@ def treat_all_net_benefit(threshold, *, prevalence):
     threshold : float or array-like
         Threshold probability(ies), strictly between 0 and 1.
     prevalence : float
-        Prevalence of malignancy, strictly between 0 and 1.
+        Prevalence of the condition, strictly between 0 and 1.
 
     Returns
     -------
@@ -369,14 +365,14 @@ def net_benefit_curve(
     Parameters
     ----------
     truth : array-like of 0/1
-        Reference standard, 1 = malignant; both classes must be present.
+        Reference standard, 1 = condition present; both classes must be present.
     probability : array-like of float
-        The model's predicted probability of malignancy for each participant, in [0, 1].
+        The model's predicted probability of the condition for each participant, in [0, 1].
     thresholds : array-like of float
         Threshold probabilities, strictly between 0 and 1.
     prevalence : float, optional
         Prevalence at which to evaluate net benefit. ``None`` (default) uses the sample's own
-        share of malignant participants, which gives Vickers & Elkin's unweighted net benefit.
+        share of positive (truth 1) participants, which gives Vickers & Elkin's unweighted net benefit.
     shift_risk : bool, default True
         When ``prevalence`` differs from the sample's, first carry each predicted probability
         to that prevalence with :func:`shift_probability` (the model's risks were estimated at
@@ -394,8 +390,8 @@ def net_benefit_curve(
 
     Notes
     -----
-    Sensitivity and specificity of ``probability >= p_t`` are computed within the malignant and
-    the benign participants, and net benefit follows from :func:`net_benefit`. At the sample
+    Sensitivity and specificity of ``probability >= p_t`` are computed within the positive and
+    the negative participants, and net benefit follows from :func:`net_benefit`. At the sample
     prevalence this is exactly TP/n - FP/n p_t/(1 - p_t). Re-weighting is valid for a
     case-control sample because sensitivity and specificity do not depend on the sampling
     fractions of the two groups; it assumes the markers are distributed within each group as
@@ -419,7 +415,7 @@ def net_benefit_curve(
     if y.min() == y.max():
         raise ValueError(
             f"truth holds one class only (every value is {int(y[0])}); net benefit needs both "
-            "malignant (1) and benign (0) participants"
+            "positive (1) and negative (0) participants"
         )
     pt = _thresholds(thresholds)
     sample_pi = float(y.mean())
@@ -445,7 +441,7 @@ def rule_net_benefit(
     specificity_ci: tuple[float, float] | None = None,
     name: str = "rule",
 ) -> pd.DataFrame:
-    """Decision curve of a fixed yes/no rule (e.g. "biopsy if Emean >= 62 kPa").
+    """Decision curve of a fixed yes/no rule (e.g. "biopsy if marker >= cutoff").
 
     Parameters
     ----------
@@ -454,7 +450,7 @@ def rule_net_benefit(
     thresholds : array-like of float
         Threshold probabilities, strictly between 0 and 1.
     prevalence : float
-        Prevalence of malignancy, strictly between 0 and 1.
+        Prevalence of the condition, strictly between 0 and 1.
     sensitivity_ci, specificity_ci : (float, float), optional
         Confidence limits of sensitivity and specificity (e.g. Clopper-Pearson). When both are
         given, the net benefit gets limits too.
@@ -516,7 +512,7 @@ def decision_curves(
     Parameters
     ----------
     truth : array-like of 0/1
-        Reference standard, 1 = malignant.
+        Reference standard, 1 = condition present.
     thresholds : array-like of float
         Threshold probabilities, strictly between 0 and 1.
     models : mapping of str to array-like, optional
@@ -555,7 +551,7 @@ def decision_curves(
     if y.min() == y.max():
         raise ValueError(
             f"truth holds one class only (every value is {int(y[0])}); net benefit needs both "
-            "malignant (1) and benign (0) participants"
+            "positive (1) and negative (0) participants"
         )
     pt = _thresholds(thresholds)
     pi = float(y.mean()) if prevalence is None else float(_open_unit(prevalence, "prevalence")[0])
@@ -622,7 +618,7 @@ def useful_range(sensitivity: float, specificity: float, *, prevalence: float) -
     sensitivity, specificity : float
         The rule's sensitivity and specificity, in [0, 1].
     prevalence : float
-        Prevalence of malignancy, strictly between 0 and 1.
+        Prevalence of the condition, strictly between 0 and 1.
 
     Returns
     -------
@@ -660,7 +656,7 @@ def useful_range(sensitivity: float, specificity: float, *, prevalence: float) -
 
 
 # ---------------------------------------------------------------------------------------------
-# consequences per 100 women
+# consequences per 100 people referred
 # ---------------------------------------------------------------------------------------------
 def biopsy_consequences(
     sensitivity: float,
@@ -671,16 +667,16 @@ def biopsy_consequences(
     sensitivity_ci: tuple[float, float] | None = None,
     specificity_ci: tuple[float, float] | None = None,
 ) -> pd.DataFrame:
-    """What replacing "biopsy all" by a rule means for ``per`` women referred for biopsy.
+    """What replacing "biopsy all" by a rule means for ``per`` people referred for biopsy.
 
     Parameters
     ----------
     sensitivity, specificity : float
         The rule's sensitivity and specificity, in [0, 1].
     prevalence : float
-        Share of the referred women who have cancer, strictly between 0 and 1.
+        Share of the people referred who have the condition, strictly between 0 and 1.
     per : int, default 100
-        Number of women the counts refer to.
+        Number of people the counts refer to.
     sensitivity_ci, specificity_ci : (float, float), optional
         Confidence limits of sensitivity and specificity. With them, every row gets limits.
 
@@ -702,7 +698,7 @@ def biopsy_consequences(
     :math:`= N` minus those avoided. A quantity that depends on one proportion takes that
     proportion's limits, transformed; the two sums combine both sets of limits by MOVER (Zou &
     Donner 2008), which treats sensitivity and specificity as independent (they are estimated
-    in different women).
+    in different participants).
 
     References
     ----------
@@ -768,7 +764,7 @@ def consequences_from_accuracy(result, prevalence: float, per: int = 100) -> pd.
         Accuracy of the rule; its sensitivity and specificity intervals (exact or Wilson, as it
         was computed) are carried over.
     prevalence : float
-        Prevalence among the women referred for biopsy, strictly between 0 and 1.
+        Prevalence among the people referred for biopsy, strictly between 0 and 1.
     per : int, default 100
 
     Returns
@@ -806,12 +802,12 @@ def consequences_from_accuracy(result, prevalence: float, per: int = 100) -> pd.
 def subgroup_rates(
     truth, marker, groups, *, cutoff: float, confidence_level: float = 0.95
 ) -> pd.DataFrame:
-    """Sensitivity in each subgroup of malignant and specificity in each of benign participants.
+    """Sensitivity in each subgroup of truth 1 and specificity in each subgroup of truth 0.
 
     Parameters
     ----------
     truth : array-like of 0/1
-        Reference standard, 1 = malignant.
+        Reference standard, 1 = condition present.
     marker : array-like of float
         The marker; positive when ``marker >= cutoff``.
     groups : array-like
@@ -824,7 +820,9 @@ def subgroup_rates(
     Returns
     -------
     pandas.DataFrame
-        One row per (reference class, subgroup) present: reference ("malignant"/"benign"),
+        One row per (reference class, subgroup) present: reference ("condition present" for
+        truth 1, "condition absent" for truth 0, as in
+        :meth:`~microcalc.stats.accuracy.DiagnosticAccuracy.table`),
         group, measure ("sensitivity"/"specificity"), correct, n, estimate, ci_low, ci_high
         (exact Clopper-Pearson).
 
@@ -845,10 +843,10 @@ def subgroup_rates(
     >>> t = subgroup_rates([1, 1, 1, 0, 0], [80, 50, 90, 40, 70], ["a", "b", "a", "c", "c"],
     ...                    cutoff=62)
     >>> t[["reference", "group", "measure", "estimate"]]
-       reference group      measure  estimate
-    0  malignant     a  sensitivity       1.0
-    1  malignant     b  sensitivity       0.0
-    2     benign     c  specificity       0.5
+               reference group      measure  estimate
+    0  condition present     a  sensitivity       1.0
+    1  condition present     b  sensitivity       0.0
+    2   condition absent     c  specificity       0.5
     """
     y = as_binary_truth(truth, "truth")
     x = as_finite_array(marker, "marker")
@@ -860,8 +858,8 @@ def subgroup_rates(
     positive = x >= cutoff
     rows = []
     for value, reference, measure in (
-        (1, "malignant", "sensitivity"),
-        (0, "benign", "specificity"),
+        (1, "condition present", "sensitivity"),
+        (0, "condition absent", "specificity"),
     ):
         members = y == value
         for label in pd.unique(g[members]):

@@ -1,8 +1,9 @@
 """Logistic regression: screening, multivariable models, fit, calibration, Hosmer-Lemeshow.
 
-The paper screens candidate predictors with univariable logistic regressions (P < 0.10), fits a
-multivariable model and reports odds ratios with 95% CIs and the Hosmer-Lemeshow test. This module
-does each step on any table with a 0/1 outcome column, adds what a reader of a
+A typical clinical paper screens candidate predictors with univariable logistic regressions
+(P < 0.10), fits a multivariable model and reports odds ratios with 95% CIs and the
+Hosmer-Lemeshow test. This module does each step on any table with a 0/1 outcome column, adds
+what a reader of a
 prediction model needs (profile-likelihood CIs, calibration, Nagelkerke R^2, VIF) and detects
 separation before fitting, with Firth's penalised likelihood as the remedy.
 
@@ -184,7 +185,7 @@ class SeparationCheck:
     terms : tuple of str
         Predictors (besides the intercept) in the separating direction found.
     n_separated : int
-        Lesions classified perfectly by that direction (strictly on their side of it).
+        Rows classified perfectly by that direction (strictly on their side of it).
     message : str
         A sentence for the reader; empty when ``status == "none"``.
     """
@@ -285,7 +286,7 @@ def detect_separation(
     -----
     With :math:`s_i = 2y_i - 1` and design rows :math:`x_i` (intercept included), the data are
     (quasi-)separated when some :math:`\\beta \\ne 0` has :math:`s_i x_i^T\\beta \\ge 0` for every
-    lesion with at least one strict inequality; then the log-likelihood increases without bound
+    row with at least one strict inequality; then the log-likelihood increases without bound
     along :math:`\\beta` and the MLE does not exist. The linear program of Konis (2007)
     maximises :math:`\\sum_i s_i x_i^T\\beta` subject to :math:`s_i x_i^T\\beta \\ge 0` and
     :math:`|\\beta_j| \\le 1` (columns standardised); a positive optimum means separation. A second
@@ -997,7 +998,7 @@ def univariable_screen(
     reference : mapping, optional
         Reference level of each categorical candidate (see :func:`fit_logistic`).
     threshold : float, default 0.10
-        A candidate is ``selected`` when its p-value is below ``threshold`` (the paper's rule).
+        A candidate is ``selected`` when its p-value is below ``threshold`` (a common rule).
     test : {"wald", "lr"}, default "wald"
         Which p-value the screen uses: Wald (SPSS's default) or likelihood ratio.
     method : {"mle", "firth", "auto"}, default "mle"
@@ -1021,10 +1022,11 @@ def univariable_screen(
 
     Notes
     -----
-    Screening by univariable p-values is what the paper reports; it is known to be unstable and
-    to miss confounded predictors (Sun, Shook & Kay 1996). The paper's Table 3 includes age
-    although its univariable P was 0.114, so its model is not the one its stated rule selects;
-    pass the predictors explicitly to :func:`fit_logistic` to reproduce either.
+    Screening by univariable p-values is common in clinical papers; it is known to be unstable
+    and to miss confounded predictors (Sun, Shook & Kay 1996). A published model need not be
+    the one its stated rule selects (a predictor with a univariable P above the threshold may
+    still be in it); pass the predictors explicitly to :func:`fit_logistic` to reproduce
+    either.
 
     References
     ----------
@@ -1086,7 +1088,7 @@ def odds_ratio_table(
     include_intercept: bool = False,
     digits: int = 2,
 ) -> pd.DataFrame:
-    """Odds ratios with Wald and profile-likelihood CIs and p-values (the paper's Table 3).
+    """Odds ratios with Wald and profile-likelihood CIs and p-values, as a publication table.
 
     Parameters
     ----------

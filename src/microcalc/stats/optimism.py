@@ -5,8 +5,8 @@ The procedure validated here is the one a diagnostic-accuracy paper runs on its 
 1. choose the Youden-optimal cutoff of a marker (:func:`microcalc.stats.roc.youden_cutoff`,
    ``convention="observed"``, lowest of tied cutoffs) and report its sensitivity, specificity
    and Youden index J = sensitivity + specificity - 1;
-2. fit the combined logistic model of the given predictors (in the paper, elasticity + strain
-   ratio) and report the AUC of its linear predictor;
+2. fit the combined logistic model of the given predictors (for example the marker and a second
+   measurement) and report the AUC of its linear predictor;
 3. for contrast, report the AUC of the marker alone, for which nothing is chosen or fitted.
 
 Evaluated on the same sample, every step that *chooses* something is optimistic. Three
@@ -115,8 +115,8 @@ def _check_classes(y: np.ndarray, w: np.ndarray, what: str) -> tuple[np.ndarray,
     bad = np.flatnonzero((pos == 0) | (neg == 0))
     if bad.size:
         raise ValueError(
-            f"{what} {int(bad[0])} holds one class only; every sample needs malignant and "
-            "benign participants"
+            f"{what} {int(bad[0])} holds one class only; every sample needs positive (1) "
+            "and negative (0) participants"
         )
     return pos, neg
 
@@ -196,7 +196,8 @@ def estimate_632plus(apparent: float, loo_bootstrap: float, no_information: floa
     :math:`(1 - \\hat w)\\overline{err} + \\hat w Err^{(1)}` with
     :math:`\\hat w = .632/(1 - .368\\hat R)`: no overfitting (:math:`\\hat R = 0`) gives the .632
     estimate, complete overfitting (:math:`\\hat R = 1`) gives the leave-one-out bootstrap. (The
-    constants .368 and .632 are used as printed in the paper, not :math:`e^{-1}`.)
+    constants .368 and .632 are used as printed by Efron & Tibshirani (1997), not
+    :math:`e^{-1}`.)
 
     References
     ----------
@@ -361,7 +362,7 @@ def _loo_rates(y, x, cutoffs, out) -> tuple[float, float]:
 
 
 def _loo_pair_auc(y, scores, out, chunk: int = 64) -> float:
-    """Leave-pair-out bootstrap AUC: each malignant-benign pair judged by replicates without both.
+    """Leave-pair-out bootstrap AUC: each positive-negative pair judged by replicates without both.
 
     Sum over replicates b of :math:`I_{bi}I_{bj}\\psi(s_{bi}, s_{bj})`, divided by the number of
     replicates that left out both, then averaged over the pairs left out at least once.
@@ -495,8 +496,9 @@ def bootstrap_optimism(
     seed : int or numpy SeedSequence, default 0
         Seed of the ``numpy.random.Generator``; same seed, same result.
     stratified : bool, default True
-        Resample malignant and benign participants separately, keeping the group sizes (the
-        study fixed them by design); False resamples all participants together.
+        Resample positive (truth 1) and negative (truth 0) participants separately, keeping
+        the group sizes (as a case-control design fixes them); False resamples all
+        participants together.
 
     Returns
     -------
@@ -510,12 +512,12 @@ def bootstrap_optimism(
 
     * **Harrell (1996).** Optimism :math:`O = B^{-1}\\sum_b (A_b^{boot} - A_b^{orig})`, and the
       corrected estimate is :math:`A - O` for the apparent performance :math:`A`.
-    * **Leave-one-out bootstrap.** For sensitivity (specificity) each malignant (benign)
+    * **Leave-one-out bootstrap.** For sensitivity (specificity) each positive (negative)
       participant i is classified by the cutoffs of the replicates that do not contain it,
       :math:`\\widehat{Se}^{(1)} = m^{-1}\\sum_i \\sum_b I_{bi}[x_i \\ge c_b] / \\sum_b I_{bi}`
       with :math:`I_{bi} = 1` when i is out of replicate b (Efron & Tibshirani's
       :math:`Err^{(1)}` within the class), and :math:`J^{(1)} = Se^{(1)} + Sp^{(1)} - 1`. The
-      AUC is a mean over malignant-benign *pairs*, so its leave-out version judges each pair
+      AUC is a mean over positive-negative *pairs*, so its leave-out version judges each pair
       by the replicates that contain neither member,
       :math:`\\widehat{AUC}^{(1,1)} = (mn)^{-1}\\sum_{i,j}\\sum_b I_{bi}I_{bj}\\psi_{bij} /
       \\sum_b I_{bi}I_{bj}` (Yousef et al. 2005).
@@ -523,7 +525,7 @@ def bootstrap_optimism(
       paired with the outcomes at random (Efron & Tibshirani's
       :math:`\\gamma = n^{-2}\\sum_i\\sum_j Q(y_i, r(x_j))`). For the rule "positive if
       :math:`x \\ge c`" with :math:`q` the share of *all* participants at or above the
-      apparent cutoff, a malignant participant is called positive with probability
+      apparent cutoff, a truth-1 participant is called positive with probability
       :math:`q`: :math:`\\gamma_{Se} = q`, :math:`\\gamma_{Sp} = 1 - q`, :math:`\\gamma_J = 0`.
       For any AUC :math:`\\gamma = 1/2` exactly (ties count one half).
     * The .632+ estimate then follows from :func:`estimate_632plus`, measure by measure (so
@@ -687,11 +689,11 @@ def repeated_cross_validation(
 
     Notes
     -----
-    In each repeat the malignant and the benign participants are shuffled separately and
+    In each repeat the positive and the negative participants are shuffled separately and
     dealt to k folds in turn (stratified). For each fold the *whole* procedure runs on the
     other k - 1 folds (Youden cutoff chosen there, logistic model fitted there) and is judged
     on the held-out fold. Every participant is classified exactly once per repeat, so
-    sensitivity and specificity are pooled over the folds (true positives over all malignant
+    sensitivity and specificity are pooled over the folds (true positives over all positive
     participants) and J = Se + Sp - 1; an AUC needs pairs within one model's scores, so the
     AUCs are averaged over the folds. The repeats are then averaged, and their SD shows how
     much one split would have varied.

@@ -2,12 +2,12 @@
 
 Conventions used by every function here
 ---------------------------------------
-* **Direction is fixed a priori: higher marker values mean malignant** (``truth == 1``).
-  Nothing is flipped when the AUC comes out below 0.5 (pROC's ``direction="auto"`` would,
-  which makes inference optimistic). For a marker where lower means malignant, pass its
-  negative.
+* **Direction is fixed a priori: higher marker values mean more likely positive**
+  (``truth == 1``, the condition present). Nothing is flipped when the AUC comes out below 0.5
+  (pROC's ``direction="auto"`` would, which makes inference optimistic). For a marker where
+  lower means positive, pass its negative.
 * **Ties count one half.** The AUC is the Mann-Whitney probability
-  ``P(X > Y) + 0.5 * P(X = Y)`` for a malignant value ``X`` and a benign value ``Y``; it equals
+  ``P(X > Y) + 0.5 * P(X = Y)`` for a positive value ``X`` and a negative value ``Y``; it equals
   the trapezoidal area under the empirical ROC curve.
 * **A case is test-positive when ``marker >= threshold``.** Two ways of naming the thresholds
   are offered (``convention=``): ``"observed"`` uses the observed marker values themselves
@@ -120,19 +120,19 @@ def _check_choice(value, name: str, allowed: tuple[str, ...]) -> str:
 
 
 def _prepare_truth(truth, *, min_per_class: int = 1) -> np.ndarray:
-    """Validate ``truth`` and return it as a boolean array (True = malignant)."""
+    """Validate ``truth`` and return it as a boolean array (True = condition present)."""
     y = as_binary_truth(truth, "truth")
     n_pos = int(y.sum())
     n_neg = y.size - n_pos
     if n_pos == 0 or n_neg == 0:
-        only = "1 (malignant)" if n_neg == 0 else "0 (benign)"
+        only = "1 (positive)" if n_neg == 0 else "0 (negative)"
         raise ValueError(
             f"truth holds one class only (every value is {only}); ROC analysis needs both "
-            "malignant (1) and benign (0) participants"
+            "positive (1) and negative (0) participants"
         )
     if min(n_pos, n_neg) < min_per_class:
         raise ValueError(
-            f"truth has {n_pos} malignant and {n_neg} benign participant(s); the DeLong "
+            f"truth has {n_pos} positive (1) and {n_neg} negative (0) participant(s); the DeLong "
             f"variance needs at least {min_per_class} of each"
         )
     return y.astype(bool)
@@ -234,8 +234,8 @@ def _with_weights(y, x, x_shape, weights, axis):
     bad = np.flatnonzero((pos == 0) | (neg == 0))
     if bad.size:
         raise ValueError(
-            f"weighted sample {int(bad[0])} holds one class only; every sample needs malignant "
-            "and benign participants"
+            f"weighted sample {int(bad[0])} holds one class only; every sample needs positive "
+            "(1) and negative (0) participants"
         )
     return x, w, shape
 
@@ -253,12 +253,12 @@ class _Sorted:
     """Per row: the pooled values sorted, and twice the placement count at each position."""
 
     order: np.ndarray  # (Rx, n) the sort order of each row of the marker stack
-    case: np.ndarray  # (Rx, n) bool: malignant, in sorted order
-    weight_case: np.ndarray  # (R, n) weight of each sorted position if malignant, else 0
-    twice_control: np.ndarray  # (R, n) 2 * #(benign < x) + #(benign == x), weighted
-    twice_case: np.ndarray  # (R, n) 2 * #(malignant > x) + #(malignant == x), weighted
-    n_pos: np.ndarray  # (R,) weighted number of malignant participants
-    n_neg: np.ndarray  # (R,) weighted number of benign participants
+    case: np.ndarray  # (Rx, n) bool: positive (truth 1), in sorted order
+    weight_case: np.ndarray  # (R, n) weight of each sorted position if positive, else 0
+    twice_control: np.ndarray  # (R, n) 2 * #(negative < x) + #(negative == x), weighted
+    twice_case: np.ndarray  # (R, n) 2 * #(positive > x) + #(positive == x), weighted
+    n_pos: np.ndarray  # (R,) weighted number of positive participants
+    n_neg: np.ndarray  # (R,) weighted number of negative participants
 
 
 def _sort_and_count(y: np.ndarray, x: np.ndarray, w: np.ndarray | None) -> _Sorted:
@@ -292,7 +292,7 @@ def _sort_and_count(y: np.ndarray, x: np.ndarray, w: np.ndarray | None) -> _Sort
     new_run[:, 0] = True
     np.not_equal(xs[:, 1:], xs[:, :-1], out=new_run[:, 1:])
     if new_run.all():  # no ties: each observation is its own run
-        # (read only where the opposite class sits: a malignant value has no benign weight)
+        # (read only where the opposite class sits: a positive value has no negative weight)
         twice_control = 2 * cum_ctrl[:, :-1]
         twice_case = 2 * (n_pos[:, None] - cum_case[:, 1:])
     else:
@@ -317,7 +317,7 @@ def _auc_2d(y: np.ndarray, x: np.ndarray, w: np.ndarray | None = None) -> np.nda
 
 
 def _placements_2d(y: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """AUC ``(R,)`` and placements of the malignant ``(R, m)`` and benign ``(R, n0)`` values."""
+    """AUC ``(R,)`` and placements of the positive ``(R, m)`` and negative ``(R, n0)`` values."""
     s = _sort_and_count(y, x, None)
     m, n0 = int(y.sum()), int(y.size - y.sum())
     sorted_two = np.where(s.case, s.twice_control, s.twice_case)
@@ -366,9 +366,9 @@ def auc(truth, marker, *, weights=None, axis: int = -1):
     Parameters
     ----------
     truth : array-like of 0/1 or bool, length n
-        Reference standard, 1 = malignant, shared by every marker of a stack.
+        Reference standard, 1 = condition present, shared by every marker of a stack.
     marker : array-like of float
-        The marker, higher values mean malignant: shape (n,), or a stack whose ``axis`` has
+        The marker, higher values mean more likely positive: shape (n,), or a stack whose ``axis`` has
         length n (every other axis indexes markers or replicate studies).
     weights : array-like of int, optional
         Frequency weights: how often each participant counts (bootstrap counts, or 0/1 for a
@@ -385,7 +385,7 @@ def auc(truth, marker, *, weights=None, axis: int = -1):
 
     Notes
     -----
-    With m malignant values :math:`X_i` and n benign values :math:`Y_j`,
+    With m positive (truth 1) values :math:`X_i` and n negative (truth 0) values :math:`Y_j`,
 
     .. math:: \\hat\\theta = \\frac{1}{mn}\\sum_i\\sum_j \\psi(X_i, Y_j),\\quad
         \\psi(x, y) = 1 \\text{ if } x > y,\\ \\tfrac12 \\text{ if } x = y,\\ 0 \\text{ otherwise},
@@ -433,7 +433,7 @@ class AucEstimate:
     method : str
         ``"delong"`` or ``"bootstrap"`` (stratified, percentile interval).
     n_positive, n_negative : int
-        Numbers of malignant and benign participants.
+        Numbers of positive (truth 1) and negative (truth 0) participants.
     n_boot : int or None
         Number of bootstrap replicates (``None`` for DeLong).
     """
@@ -477,9 +477,9 @@ def auc_delong(truth, marker, *, confidence_level: float = 0.95) -> AucEstimate:
     Parameters
     ----------
     truth : array-like of 0/1 or bool
-        Reference standard, 1 = malignant; at least two of each class.
+        Reference standard, 1 = condition present; at least two of each class.
     marker : array-like of float
-        The marker; higher values mean malignant (not flipped if the AUC is below 0.5).
+        The marker; higher values mean more likely positive (not flipped if the AUC is below 0.5).
     confidence_level : float, default 0.95
         Confidence level.
 
@@ -490,8 +490,8 @@ def auc_delong(truth, marker, *, confidence_level: float = 0.95) -> AucEstimate:
 
     Notes
     -----
-    Placement values: :math:`V_{10}(X_i) = \\frac1n\\sum_j\\psi(X_i, Y_j)` for each malignant
-    value and :math:`V_{01}(Y_j) = \\frac1m\\sum_i\\psi(X_i, Y_j)` for each benign value. Then
+    Placement values: :math:`V_{10}(X_i) = \\frac1n\\sum_j\\psi(X_i, Y_j)` for each positive
+    value and :math:`V_{01}(Y_j) = \\frac1m\\sum_i\\psi(X_i, Y_j)` for each negative value. Then
 
     .. math:: \\widehat{\\mathrm{Var}}(\\hat\\theta) = \\frac{S_{10}}{m} + \\frac{S_{01}}{n},
 
@@ -542,16 +542,16 @@ def auc_bootstrap(
 ) -> AucEstimate:
     """AUC with a stratified bootstrap percentile confidence interval.
 
-    Malignant and benign participants are resampled separately (so every resample keeps the
+    Positive and negative participants are resampled separately (so every resample keeps the
     study's m and n, as pROC's ``boot.stratified = TRUE``). Vectorised: each resample is a
     vector of multiplicities, and its AUC is read from cumulative sums, without re-sorting.
 
     Parameters
     ----------
     truth : array-like of 0/1 or bool
-        Reference standard, 1 = malignant.
+        Reference standard, 1 = condition present.
     marker : array-like of float
-        The marker; higher values mean malignant.
+        The marker; higher values mean more likely positive.
     n_boot : int, default 2000
         Number of resamples.
     confidence_level : float, default 0.95
@@ -636,7 +636,7 @@ class DelongCovariance:
     covariance : numpy.ndarray, shape (k, k)
         DeLong's covariance matrix of the AUCs; the diagonal holds the variances.
     n_positive, n_negative : int
-        Numbers of malignant and benign participants.
+        Numbers of positive (truth 1) and negative (truth 0) participants.
     """
 
     names: tuple[str, ...]
@@ -695,9 +695,9 @@ def delong_covariance(truth, markers) -> DelongCovariance:
     Parameters
     ----------
     truth : array-like of 0/1 or bool
-        Reference standard, 1 = malignant; at least two of each class.
+        Reference standard, 1 = condition present; at least two of each class.
     markers : mapping, DataFrame, list of arrays, or 2-D array (n, k)
-        The markers; higher values mean malignant. A 2-D array has one column per marker.
+        The markers; higher values mean more likely positive. A 2-D array has one column per marker.
 
     Returns
     -------
@@ -778,7 +778,7 @@ class DelongTest:
     correlation : float or numpy.ndarray
         Correlation of the two AUC estimates, ``cov / sqrt(var1 var2)`` (NaN if a variance is 0).
     n_positive, n_negative : int
-        Numbers of malignant and benign participants.
+        Numbers of positive (truth 1) and negative (truth 0) participants.
     """
 
     names: tuple[str, str]
@@ -831,9 +831,9 @@ def delong_test(
     Parameters
     ----------
     truth : array-like of 0/1 or bool, length n
-        Reference standard, 1 = malignant; at least two of each class.
+        Reference standard, 1 = condition present; at least two of each class.
     marker1, marker2 : array-like of float
-        The two markers, same participants in the same order; higher means malignant. Either
+        The two markers, same participants in the same order; higher means more likely positive. Either
         1-D, or stacks of the same shape whose ``axis`` has length n: one test per study of
         the stack (every other axis indexes studies that share ``truth``), all at once.
     axis : int, default -1
@@ -972,7 +972,7 @@ class RocCurve:
     auc : float
         Area under the curve (Mann-Whitney, ties count one half).
     n_positive, n_negative : int
-        Numbers of malignant and benign participants.
+        Numbers of positive (truth 1) and negative (truth 0) participants.
     """
 
     thresholds: np.ndarray
@@ -1018,7 +1018,7 @@ def roc_curve(truth, marker, *, convention: str = "observed") -> RocCurve:
     Parameters
     ----------
     truth : array-like of 0/1 or bool
-        Reference standard, 1 = malignant.
+        Reference standard, 1 = condition present.
     marker : array-like of float
         The marker; a participant is test-positive when ``marker >= threshold``.
     convention : {"observed", "midpoint"}, default "observed"
@@ -1098,7 +1098,7 @@ class YoudenCutoff:
     tied_cutoffs, tied_sensitivity, tied_specificity : numpy.ndarray
         Every threshold that attains the maximal J, increasing (length 1 when no tie).
     n_positive, n_negative : int
-        Numbers of malignant and benign participants.
+        Numbers of positive (truth 1) and negative (truth 0) participants.
     """
 
     cutoff: float
@@ -1134,12 +1134,12 @@ class YoudenCutoff:
 def youden_cutoff(
     truth, marker, *, convention: str = "observed", ties: str = "lowest"
 ) -> YoudenCutoff:
-    """Youden-optimal cutoff of a marker (higher = malignant, positive if marker >= cutoff).
+    """Youden-optimal cutoff of a marker (higher = more likely positive; positive if >= cutoff).
 
     Parameters
     ----------
     truth : array-like of 0/1 or bool
-        Reference standard, 1 = malignant.
+        Reference standard, 1 = condition present.
     marker : array-like of float
         The marker.
     convention : {"observed", "midpoint"}, default "observed"
@@ -1149,7 +1149,7 @@ def youden_cutoff(
         way, so sensitivity and specificity do not depend on the convention.
     ties : {"lowest", "highest"}, default "lowest"
         Several thresholds can attain the same maximal J. ``"lowest"`` chooses the lowest of
-        them (the most sensitive rule, natural when a missed cancer costs more than a biopsy);
+        them (the most sensitive rule, natural when a missed case costs more than a false alarm);
         ``"highest"`` the most specific one. All tied thresholds are reported either way.
 
     Returns
@@ -1236,9 +1236,9 @@ def youden_optimum(
     Parameters
     ----------
     truth : array-like of 0/1 or bool, length n
-        Reference standard shared by every row, 1 = malignant.
+        Reference standard shared by every row, 1 = condition present.
     marker : array-like of float
-        One marker (n,), or a stack whose ``axis`` has length n; higher means malignant.
+        One marker (n,), or a stack whose ``axis`` has length n; higher means more likely positive.
     weights : array-like of int, optional
         Frequency weights along ``axis`` (bootstrap counts, or 0/1 for a training fold),
         broadcast against the stack; a participant with weight 0 is absent from that sample,
@@ -1298,7 +1298,7 @@ def _youden_2d(y: np.ndarray, x: np.ndarray, w: np.ndarray | None, ties: str):
     new_run = np.empty(xs.shape, dtype=bool)
     new_run[:, 0] = True
     np.not_equal(xs[:, 1:], xs[:, :-1], out=new_run[:, 1:])
-    below_case = np.zeros((r, n + 1), dtype=np.int64)  # malignant strictly below a position
+    below_case = np.zeros((r, n + 1), dtype=np.int64)  # positives strictly below a position
     below_all = np.zeros((r, n + 1), dtype=np.int64)
     if w is None:
         np.cumsum(case, axis=-1, out=below_case[:, 1:])
@@ -1458,17 +1458,17 @@ def partial_auc(
     Parameters
     ----------
     truth : array-like of 0/1 or bool
-        Reference standard, 1 = malignant.
+        Reference standard, 1 = condition present.
     marker : array-like of float
-        The marker; higher values mean malignant.
+        The marker; higher values mean more likely positive.
     bounds : tuple of two floats, default (0.9, 1.0)
         The range of specificity (``focus="specificity"``) or sensitivity
         (``focus="sensitivity"``), within [0, 1], in either order.
     focus : {"specificity", "sensitivity"}, default "specificity"
         ``"specificity"``: the area under the sensitivity over specificities in ``bounds``
         (the high-specificity region of a rule-in test). ``"sensitivity"``: the area under the
-        specificity over sensitivities in ``bounds`` (the high-sensitivity region of a rule-out,
-        "no biopsy" test).
+        specificity over sensitivities in ``bounds`` (the high-sensitivity region of a rule-out
+        test).
     correct : bool, default True
         Report McClish's standardised value as ``estimate`` (the raw area is always in
         ``raw``).
@@ -1502,7 +1502,7 @@ def partial_auc(
     0.5 for no discrimination and 1 for perfect discrimination over the range. With
     ``focus="sensitivity"`` the roles of the axes are swapped. This reproduces pROC's
     ``auc(roc, partial.auc = c(s2, s1), partial.auc.focus = , partial.auc.correct = )``.
-    The bootstrap resamples malignant and benign participants separately, as pROC's
+    The bootstrap resamples positive and negative participants separately, as pROC's
     ``ci.auc(boot.stratified = TRUE)``; its random numbers are not R's.
 
     References
@@ -1581,18 +1581,19 @@ def partial_auc(
 # ---------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class PairCounts:
-    """Every malignant-benign pair, classified by the marker.
+    """Every positive-negative pair, classified by the marker.
 
     Attributes
     ----------
     concordant : int
-        Pairs in which the malignant value is higher.
+        Pairs in which the positive (truth 1) value is higher.
     tied : int
         Pairs with equal values.
     discordant : int
-        Pairs in which the benign value is higher.
+        Pairs in which the negative (truth 0) value is higher.
     n_positive, n_negative : int
-        Numbers of malignant and benign participants (``n_pairs = n_positive * n_negative``).
+        Numbers of positive (truth 1) and negative (truth 0) participants
+        (``n_pairs = n_positive * n_negative``).
     """
 
     concordant: int
@@ -1603,7 +1604,7 @@ class PairCounts:
 
     @property
     def n_pairs(self) -> int:
-        """Number of malignant-benign pairs."""
+        """Number of positive-negative pairs."""
         return self.n_positive * self.n_negative
 
     @property
@@ -1634,14 +1635,14 @@ class PairCounts:
 
 
 def pair_counts(truth, marker) -> PairCounts:
-    """Count the malignant-benign pairs that the marker orders rightly, ties, or wrongly.
+    """Count the positive-negative pairs that the marker orders rightly, ties, or wrongly.
 
     Parameters
     ----------
     truth : array-like of 0/1 or bool
-        Reference standard, 1 = malignant.
+        Reference standard, 1 = condition present.
     marker : array-like of float
-        The marker; higher values mean malignant.
+        The marker; higher values mean more likely positive.
 
     Returns
     -------
@@ -1650,10 +1651,10 @@ def pair_counts(truth, marker) -> PairCounts:
     Notes
     -----
     The AUC is :math:`(C + T/2)/(mn)` for C concordant and T tied pairs among the
-    :math:`mn` malignant-benign pairs (Mann & Whitney 1947; Hanley & McNeil 1982). Counting a
+    :math:`mn` positive-negative pairs (Mann & Whitney 1947; Hanley & McNeil 1982). Counting a
     tie as a win or a loss instead gives the bounds :math:`C/(mn)` and :math:`(C+T)/(mn)`, the
     AUCs of the two step-shaped curves that pass above and below each diagonal segment of the
-    empirical ROC curve. Counted with one sort of the benign values, O(N log N), in integers.
+    empirical ROC curve. Counted with one sort of the negative values, O(N log N), in integers.
 
     References
     ----------
@@ -1689,19 +1690,19 @@ class ChanceTest:
 
     Attributes
     ----------
-    auc : float
+    estimate : float
         The AUC (ties count one half).
     statistic : float
-        Mann-Whitney U of the malignant values, ``auc * n_positive * n_negative``.
+        Mann-Whitney U of the positive (truth 1) values, ``estimate * n_positive * n_negative``.
     p_value : float
         Two-sided p-value (normal approximation with tie and continuity corrections).
     method : str
         ``"mann-whitney"``.
     n_positive, n_negative : int
-        Numbers of malignant and benign participants.
+        Numbers of positive (truth 1) and negative (truth 0) participants.
     """
 
-    auc: float
+    estimate: float
     statistic: float
     p_value: float
     method: str
@@ -1715,9 +1716,9 @@ def auc_chance_test(truth, marker) -> ChanceTest:
     Parameters
     ----------
     truth : array-like of 0/1 or bool
-        Reference standard, 1 = malignant.
+        Reference standard, 1 = condition present.
     marker : array-like of float
-        The marker; higher values mean malignant.
+        The marker; higher values mean more likely positive.
 
     Returns
     -------
@@ -1725,7 +1726,7 @@ def auc_chance_test(truth, marker) -> ChanceTest:
 
     Notes
     -----
-    Under the null hypothesis that malignant and benign values come from one distribution,
+    Under the null hypothesis that positive and negative values come from one distribution,
     :math:`U = \\hat\\theta\\, mn` has mean :math:`mn/2`; the p-value is
     :func:`scipy.stats.mannwhitneyu`'s asymptotic two-sided one, with the tie correction of the
     variance and a continuity correction. This is the "P < 0.001" that accompanies an AUC in
@@ -1740,7 +1741,7 @@ def auc_chance_test(truth, marker) -> ChanceTest:
     Examples
     --------
     >>> res = auc_chance_test([0, 0, 0, 1, 1, 1], [1.0, 2.0, 4.0, 3.0, 5.0, 6.0])
-    >>> round(res.auc, 4), res.statistic
+    >>> round(res.estimate, 4), res.statistic
     (0.8889, 8.0)
     """
     y = _prepare_truth(truth)
@@ -1749,7 +1750,7 @@ def auc_chance_test(truth, marker) -> ChanceTest:
     res = stats.mannwhitneyu(cases, controls, alternative="two-sided", method="asymptotic")
     m, n = cases.size, controls.size
     return ChanceTest(
-        auc=float(res.statistic) / (m * n),
+        estimate=float(res.statistic) / (m * n),
         statistic=float(res.statistic),
         p_value=float(res.pvalue),
         method="mann-whitney",
@@ -1784,7 +1785,7 @@ def stratified_auc(truth, markers, strata, *, confidence_level: float = 0.95) ->
     Parameters
     ----------
     truth : array-like of 0/1 or bool
-        Reference standard, 1 = malignant; at least two of each class in every stratum.
+        Reference standard, 1 = condition present; at least two of each class in every stratum.
     markers : mapping, DataFrame, list of arrays, or 2-D array (n, k)
         The markers, as for :func:`delong_covariance`.
     strata : array-like
@@ -1859,9 +1860,9 @@ def stratified_delong_test(
     Parameters
     ----------
     truth : array-like of 0/1 or bool
-        Reference standard, 1 = malignant; at least two of each class in every stratum.
+        Reference standard, 1 = condition present; at least two of each class in every stratum.
     marker1, marker2 : array-like of float
-        The two markers on the same participants; higher means malignant.
+        The two markers on the same participants; higher means more likely positive.
     strata : array-like
         The stratum of each participant (order as in :func:`stratified_auc`).
     confidence_level : float, default 0.95
@@ -1927,13 +1928,13 @@ class Placements:
     auc : float or numpy.ndarray
         AUC (ties count one half): a float for one marker, else an array of the batch shape.
     case : numpy.ndarray, shape batch + (m,)
-        Placement of each malignant participant (in the order of ``truth``): the share of
-        benign values below it, ties counting one half.
+        Placement of each positive participant (in the order of ``truth``): the share of
+        negative values below it, ties counting one half.
     control : numpy.ndarray, shape batch + (n,)
-        Placement of each benign participant: the share of malignant values above it, ties
+        Placement of each negative participant: the share of positive values above it, ties
         counting one half.
     n_positive, n_negative : int
-        Numbers of malignant (m) and benign (n) participants.
+        Numbers of positive (m) and negative (n) participants.
     """
 
     auc: float | np.ndarray
@@ -2009,9 +2010,9 @@ def placements(truth, marker, *, axis: int = -1) -> Placements:
     Parameters
     ----------
     truth : array-like of 0/1 or bool, length n
-        Reference standard shared by every marker, 1 = malignant; both classes present.
+        Reference standard shared by every marker, 1 = condition present; both classes present.
     marker : array-like of float
-        One marker (n,), or a stack whose ``axis`` has length n; higher values mean malignant.
+        One marker (n,), or a stack whose ``axis`` has length n; higher values mean more likely positive.
     axis : int, default -1
         The axis of ``marker`` along which the participants lie.
 

@@ -9,7 +9,7 @@
 * :func:`sample_size_candidates`: the table that reconstructs a published "AUC 0.85, alpha 0.05,
   beta 0.10 -> n per group" under every reasonable reading of it.
 * :func:`simulated_auc_power`: the power a design actually has, from simulated studies drawn by
-  any sampler (the book passes one built from the cohort model), tested with DeLong's SE.
+  any sampler (for example one drawn from a simulation model), tested with DeLong's SE.
 * :func:`binormal_delong_power`: the simulated power of the paired DeLong test comparing two
   correlated markers.
 
@@ -152,8 +152,9 @@ def auc_variance(
     method : {"hanley_mcneil", "obuchowski"}, default "hanley_mcneil"
         Variance formula.
     constants : {"published", "exact"}, default "published"
-        For ``"obuchowski"`` only: the rounded constants of the paper and of pROC (1.414 and
-        0.0099) or their exact values (sqrt(2) and 1/(32 pi)).
+        For ``"obuchowski"`` only: the rounded constants of Obuchowski's published formula, as
+        printed there and used by pROC (1.414 and 0.0099), or their exact values (sqrt(2) and
+        1/(32 pi)).
 
     Returns
     -------
@@ -172,7 +173,8 @@ def auc_variance(
     .. math:: \\mathrm{Var}(A) = \\frac{V(A)}{n_1},\\quad
               V(A) = 0.0099\\, e^{-a^2/2}\\left(5a^2 + 8 + \\frac{a^2 + 8}{\\kappa}\\right).
 
-    0.0099 is :math:`1/(32\\pi) = 0.009947` rounded; pROC also rounds :math:`\\sqrt2` to 1.414.
+    Obuchowski prints 0.0099, which is :math:`1/(32\\pi) = 0.009947` rounded, and 1.414 for
+    :math:`\\sqrt2`; pROC uses the same rounded constants.
     At :math:`A = 0.5`, :math:`V = 0.0792\\,(1 + 1/\\kappa)`.
 
     References
@@ -1109,9 +1111,9 @@ class ShareEstimate:
 def monte_carlo_share(event, *, confidence_level: float = 0.95) -> ShareEstimate:
     """Share of simulated studies where ``event`` is True, with its Monte Carlo error.
 
-    The one implementation used for every simulated power, rejection rate or "how often"
-    of the book: :func:`simulated_auc_power`, :func:`binormal_delong_power` and the shares of
-    replicate studies in the Monte Carlo chapters.
+    The one implementation of every simulated power, rejection rate or "how often" share:
+    :func:`simulated_auc_power` and :func:`binormal_delong_power` use it, and so can any share
+    of simulated replicate studies.
 
     Parameters
     ----------

@@ -17,6 +17,7 @@ from __future__ import annotations
 import pandas as pd
 
 __all__ = [
+    "BIRADS3_MALIGNANCY_CEILING",
     "CANDIDATES",
     "CATEGORICAL_COLUMNS",
     "COMBINED",
@@ -56,6 +57,12 @@ TERM_LABELS = {
     "strain_ratio": "Strain ratio",
     "elasticity_score": "Elasticity score (1-5)",
 }
+
+#: Upper limit of the likelihood of malignancy of BI-RADS category 3 ("probably benign"), for
+#: which short-interval follow-up rather than biopsy is advised (ACR BI-RADS Atlas, 5th edition,
+#: 2013). Above it (category 4) biopsy is recommended, so it marks the threshold probability at
+#: which breast-imaging practice already acts.
+BIRADS3_MALIGNANCY_CEILING = 0.02
 
 #: Data-dictionary columns that are categorical even when stored as numbers (``birads``).
 CATEGORICAL_COLUMNS = frozenset(

@@ -65,9 +65,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from microcalc.stats import decision, samplesize
+from microcalc.stats import samplesize
 from microcalc.study import audit as audit_module
-from microcalc.study import calibration, paper, proofs, reconstruct
+from microcalc.study import calibration, paper, proofs, reconstruct, variables
 
 __all__ = [
     "ATYPICAL_PCT",
@@ -289,7 +289,6 @@ def reproduce(lesions: pd.DataFrame) -> dict[str, float]:
     88.3
     """
     from microcalc.stats import accuracy, agreement, compare, logistic, roc
-    from microcalc.study import variables
 
     values: dict[str, float] = {}
     truth = lesions["malignant"].to_numpy()
@@ -1497,4 +1496,4 @@ def glue_values(table: pd.DataFrame, keys: Sequence[str] | None = None) -> dict[
 
 
 # the decision threshold the bottom line compares the risk after a negative result with
-BIRADS3_CEILING = decision.BIRADS3_MALIGNANCY_CEILING
+BIRADS3_CEILING = variables.BIRADS3_MALIGNANCY_CEILING
