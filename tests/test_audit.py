@@ -142,18 +142,18 @@ def test_chi_square_by_hand():
     # pattern: column totals 126, 78, 96; expected per group = half: 63, 39, 48
     # chi2 = 2 * (9^2/63 + 6^2/39 + 15^2/48) = 2 * (1.28571 + 0.92308 + 4.6875) = 13.79258
     chi2 = 2 * (81 / 63 + 36 / 39 + 225 / 48)
-    r = audit.chi_square_readings(audit.table1_counts("calcification_pattern")).set_index("test")
+    r = audit.chi_square_readings(audit.table1_counts("calcification_pattern")).set_index("method")
     assert r.loc["chi_square", "statistic"] == pytest.approx(chi2)
     # with 2 df the chi-square tail is exp(-x / 2)
     assert r.loc["chi_square", "p_value"] == pytest.approx(math.exp(-chi2 / 2))
     # density: expected 34, 41, 47.5, 27.5 per group
     chi2_d = 2 * (16 / 34 + 1 / 41 + 6.25 / 47.5 + 6.25 / 27.5)
-    d = audit.chi_square_readings(audit.table1_counts("breast_density")).set_index("test")
+    d = audit.chi_square_readings(audit.table1_counts("breast_density")).set_index("method")
     assert d.loc["chi_square", "statistic"] == pytest.approx(chi2_d)
     assert d.loc["chi_square", "df"] == 3
     # BI-RADS: expected 40, 67.5, 42.5
     chi2_b = 2 * (400 / 40 + 6.25 / 67.5 + 506.25 / 42.5)
-    b = audit.chi_square_readings(audit.table1_counts("birads")).set_index("test")
+    b = audit.chi_square_readings(audit.table1_counts("birads")).set_index("method")
     assert b.loc["chi_square", "p_value"] == pytest.approx(math.exp(-chi2_b / 2))
 
 
@@ -161,7 +161,7 @@ def test_dense_vs_not_two_by_two():
     collapse = {"A": "A/B", "B": "A/B", "C": "C/D", "D": "C/D"}
     counts = audit.table1_counts("breast_density", collapse=collapse)
     assert counts.loc["C/D"].tolist() == [80, 70] and counts.loc["A/B"].tolist() == [70, 80]
-    r = audit.chi_square_readings(counts).set_index("test")
+    r = audit.chi_square_readings(counts).set_index("method")
     # every expected count is 75, every |O - E| = 5: chi2 = 4 * 25 / 75; Yates: 4 * 4.5^2 / 75
     assert r.loc["chi_square", "statistic"] == pytest.approx(4 * 25 / 75)
     assert r.loc["chi_square_yates", "statistic"] == pytest.approx(4 * 4.5**2 / 75)

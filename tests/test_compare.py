@@ -92,7 +92,7 @@ def test_t_and_mann_whitney_match_r(case):
     student = compare_continuous(table, "x", method="t", variance="equal", group="malignant")
     welch = compare_continuous(table, "x", method="t", variance="unequal", group="malignant")
     rank = compare_continuous(table, "x", method="rank", group="malignant")
-    assert (student.test, welch.test, rank.test) == ("student_t", "welch_t", "mann_whitney")
+    assert (student.method, welch.method, rank.method) == ("student_t", "welch_t", "mann_whitney")
     for res, ref in ((student, case["student"]), (welch, case["welch"])):
         for field in ("statistic", "df", "p_value", "estimate", "ci_low", "ci_high"):
             assert close(getattr(res, field), ref[field]), field
@@ -120,7 +120,7 @@ def test_group_summaries_and_lilliefors_statistic_match_r(case):
 
 def test_auto_rule_picks_the_documented_test():
     chosen = {
-        case["label"]: compare_continuous(two_group_table(case), "x", group="malignant").test
+        case["label"]: compare_continuous(two_group_table(case), "x", group="malignant").method
         for case in CONTINUOUS["two_groups"]
     }
     assert chosen == {
@@ -131,7 +131,7 @@ def test_auto_rule_picks_the_documented_test():
     }
     unequal = CONTINUOUS["two_groups"][1]
     forced = compare_continuous(two_group_table(unequal), "x", variance="equal", group="malignant")
-    assert forced.test == "student_t"
+    assert forced.method == "student_t"
     assert "variance='equal'" in forced.reason
 
 
@@ -145,7 +145,7 @@ def test_three_groups_match_r():
     }
     for method, variance in (("t", "equal"), ("t", "unequal"), ("rank", "auto")):
         res = compare_continuous(table, "x", group="pattern", method=method, variance=variance)
-        ref = refs[res.test]
+        ref = refs[res.method]
         assert close(res.statistic, ref["statistic"])
         assert close(res.p_value, ref["p_value"])
         assert close(res.df, ref.get("df1", ref.get("df")))
@@ -161,8 +161,8 @@ def test_chi_square_and_fisher_match_r(case):
         table, "v", method="chi_square", group="malignant", group_labels=GROUP_LABELS
     )
     fisher = compare_categorical(table, "v", method="fisher", group="malignant")
-    assert chi.test == "chi_square"
-    assert fisher.test == "fisher_exact"
+    assert chi.method == "chi_square"
+    assert fisher.method == "fisher_exact"
     assert close(chi.statistic, case["chisq"]["statistic"])
     assert chi.df == case["chisq"]["df"]
     assert close(chi.p_value, case["chisq"]["p_value"])
@@ -173,7 +173,7 @@ def test_chi_square_and_fisher_match_r(case):
         yates = compare_categorical(
             table, "v", method="chi_square", correction=True, group="malignant"
         )
-        assert yates.test == "chi_square_yates"
+        assert yates.method == "chi_square_yates"
         assert close(yates.statistic, case["chisq_yates"]["statistic"])
         assert close(yates.p_value, case["chisq_yates"]["p_value"])
 
@@ -182,7 +182,7 @@ def test_cochran_rule_chooses_fisher_for_small_expected_counts():
     chosen = {}
     for case in CATEGORICAL["cases"]:
         table = pd.DataFrame({"malignant": case["group"], "v": case["category"]})
-        chosen[case["label"]] = compare_categorical(table, "v", group="malignant").test
+        chosen[case["label"]] = compare_categorical(table, "v", group="malignant").method
     assert chosen == {
         "density_2x4": "chi_square",
         "birads_2x3": "chi_square",
@@ -219,14 +219,14 @@ def test_monte_carlo_fallback_for_large_sparse_tables_is_seeded():
     )
     first = compare_categorical(table, "v", group="g")
     second = compare_categorical(table, "v", group="g")
-    assert first.test == "fisher_monte_carlo"
+    assert first.method == "fisher_monte_carlo"
     assert first.p_value == second.p_value
     assert 0 <= first.p_value <= 1
 
 
 def test_nested_levels_are_not_tested():
     res = compare_categorical(make_lesions(), "histology", group="malignant")
-    assert res.test == "none"
+    assert res.method == "none"
     assert np.isnan(res.p_value)
     assert "one group only" in res.reason
 
@@ -250,7 +250,7 @@ def test_summary_table_layout_and_values():
         "summary",
         "malignant",
         "benign",
-        "test",
+        "method",
         "p_value",
         "p_text",
         "reason",
@@ -269,7 +269,7 @@ def test_summary_table_layout_and_values():
     counts = density.malignant.str.extract(r"^(\d+) ").astype(int)[0]
     assert counts.sum() == 60
     assert list(table[table.variable == "birads"].level) == ["3", "4", "5"]
-    assert table[table.variable == "histology"].test.iloc[0] == "none"
+    assert table[table.variable == "histology"].method.iloc[0] == "none"
     strain = table[table.variable == "strain_ratio"].malignant.iloc[0]
     assert len(strain.split(" ± ")[1].split(".")[1]) == 2
 
@@ -283,7 +283,7 @@ def test_summary_table_serves_table_2_with_other_group_labels():
         group="malignant",
     )
     assert {"cancer", "no_cancer"} <= set(table.columns)
-    assert (table.test.iloc[[0, 2]] != "").all()
+    assert (table.method.iloc[[0, 2]] != "").all()
 
 
 def test_format_p_value():
@@ -339,7 +339,7 @@ def test_row_order_does_not_matter_and_swapping_groups_negates(a, b, seed):
     res = compare_continuous(table, "x", group="malignant")
     shuffled = table.sample(frac=1, random_state=seed)
     again = compare_continuous(shuffled, "x", group="malignant")
-    assert again.test == res.test
+    assert again.method == res.method
     np.testing.assert_allclose(again.p_value, res.p_value, rtol=1e-9, equal_nan=True)
     swapped = table.assign(malignant=1 - table.malignant)
     other = compare_continuous(swapped, "x", method="t", variance="unequal", group="malignant")
@@ -378,7 +378,7 @@ def test_spearman_is_rank_invariant_and_ci_brackets_rho(x, noise):
 
 # --------------------------------------------------------------------------- re-checking a paper
 # Reference values computed with R 4.2.2 (2022-11-10): chisq.test(correct = FALSE), the G statistic
-# 2 * sum(O * log(O / E)), M2 = (N - 1) * cor(x, y)^2 on the expanded table, fisher.test, and the
+# 2 * sum(O * log(O / E)), M2 = (N - 1) * cor(x, y)^2 on the expanded table, fisher.method, and the
 # pooled / Welch t formulas written out, on the published counts and summaries of Yan & Fang 2025.
 PUBLISHED_TABLES = {
     "density": (
@@ -408,7 +408,7 @@ def expand_counts(counts) -> pd.DataFrame:
 def test_categorical_test_variants_match_r(name):
     counts, expected = PUBLISHED_TABLES[name]
     table = compare.categorical_test_variants(expand_counts(counts), "x", group="malignant")
-    assert list(table.test) == [
+    assert list(table.method) == [
         "chi_square",
         "likelihood_ratio",
         "linear_by_linear",
@@ -422,8 +422,8 @@ def test_categorical_test_variants_two_by_two_adds_yates_and_takes_scores():
     table = compare.categorical_test_variants(
         expand_counts([[70, 80], [80, 70]]), "x", group="malignant"
     )
-    assert "chi_square_yates" in set(table.test)
-    yates = table.set_index("test").loc["chi_square_yates", "p_value"]
+    assert "chi_square_yates" in set(table.method)
+    yates = table.set_index("method").loc["chi_square_yates", "p_value"]
     assert yates == pytest.approx(stats.chi2_contingency([[70, 80], [80, 70]]).pvalue)
     lesions = expand_counts(PUBLISHED_TABLES["density"][0])
     equal = compare.categorical_test_variants(lesions, "x", scores=[0, 1, 2, 3], group="malignant")

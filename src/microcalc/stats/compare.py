@@ -151,7 +151,7 @@ class NormalityResult:
         statsmodels' tabulated Lilliefors p-value; NaN when the test cannot be run.
     normal : bool
         False when ``p_value < alpha`` or the test cannot be run.
-    test : str
+    method : str
         ``"lilliefors"``.
     reason : str
         One sentence saying what was found.
@@ -161,7 +161,7 @@ class NormalityResult:
     statistic: float
     p_value: float
     normal: bool
-    test: str
+    method: str
     reason: str
 
 
@@ -252,7 +252,7 @@ class ContinuousComparison:
     ----------
     variable, group : str
         The compared column and the grouping column.
-    test : str
+    method : str
         ``"student_t"``, ``"welch_t"``, ``"mann_whitney"`` (two groups) or ``"anova"``,
         ``"welch_anova"``, ``"kruskal_wallis"`` (three or more).
     reason : str
@@ -279,7 +279,7 @@ class ContinuousComparison:
 
     variable: str
     group: str
-    test: str
+    method: str
     reason: str
     statistic: float
     df: float
@@ -510,7 +510,7 @@ def compare_continuous(
     >>> rng = np.random.default_rng(0)
     >>> table = pd.DataFrame({"malignant": [1] * 50 + [0] * 50,
     ...                       "age_years": rng.normal(50, 10, 100)})
-    >>> compare_continuous(table, "age_years", group="malignant").test
+    >>> compare_continuous(table, "age_years", group="malignant").method
     'student_t'
     """
     data = check_table(data)
@@ -610,7 +610,7 @@ def compare_continuous(
     return ContinuousComparison(
         variable=variable,
         group=group,
-        test=test,
+        method=test,
         reason=reason,
         statistic=statistic,
         df=float(df),
@@ -653,7 +653,7 @@ class CategoricalComparison:
     Attributes
     ----------
     variable, group : str
-    test : str
+    method : str
         ``"chi_square"``, ``"chi_square_yates"``, ``"fisher_exact"`` (exact conditional test for
         2 x 2 and 2 x c tables; Fisher-Freeman-Halton for the latter), ``"fisher_monte_carlo"``
         (larger tables with small counts) or ``"none"``.
@@ -673,7 +673,7 @@ class CategoricalComparison:
 
     variable: str
     group: str
-    test: str
+    method: str
     reason: str
     statistic: float
     df: float
@@ -749,7 +749,7 @@ def compare_categorical(
     >>> import pandas as pd
     >>> table = pd.DataFrame({"malignant": [1] * 6 + [0] * 6,
     ...                       "birads": [5, 5, 5, 4, 4, 3, 3, 3, 3, 4, 4, 5]})
-    >>> compare_categorical(table, "birads", group="malignant").test
+    >>> compare_categorical(table, "birads", group="malignant").method
     'fisher_exact'
     """
     data = check_table(data)
@@ -917,7 +917,7 @@ class CorrelationResult:
         t statistic :math:`r\\sqrt{(n-2)/(1-r^2)}` and its ``n - 2`` degrees of freedom.
     p_value : float
         Two-sided p-value from that t statistic.
-    test : str
+    method : str
         ``"spearman"``.
     ci_method : str
         ``"bonett_wright"`` or ``"fisher"``.
@@ -935,7 +935,7 @@ class CorrelationResult:
     statistic: float
     df: float
     p_value: float
-    test: str
+    method: str
     ci_method: str
     confidence_level: float
 
@@ -1180,7 +1180,7 @@ def summary_table(
         raise ValueError(f"the grouping column {group!r} cannot also be a variable")
     groups, glevels = _group_levels(data, group)
     glabels = _group_labels(group, glevels, group_labels)
-    clash = {"variable", "label", "level", "summary", "test", "p_value", "p_text", "reason"}
+    clash = {"variable", "label", "level", "summary", "method", "p_value", "p_text", "reason"}
     if clash & set(glabels):
         raise ValueError(f"group labels {sorted(clash & set(glabels))} clash with table columns")
     labels = dict(labels or {})
@@ -1237,9 +1237,9 @@ def summary_table(
 
 def _test_columns(res, first: bool) -> dict:
     if not first:
-        return {"test": "", "p_value": math.nan, "p_text": "", "reason": ""}
+        return {"method": "", "p_value": math.nan, "p_text": "", "reason": ""}
     return {
-        "test": res.test,
+        "method": res.method,
         "p_value": res.p_value,
         "p_text": format_p_value(res.p_value),
         "reason": res.reason,
@@ -1253,7 +1253,7 @@ class SummaryTTest:
 
     Attributes
     ----------
-    test : str
+    method : str
         ``"student_t"`` or ``"welch_t"``.
     statistic, df, p_value : float
         t, its degrees of freedom and the two-sided p-value at the printed summaries.
@@ -1264,7 +1264,7 @@ class SummaryTTest:
         Decimals the summaries were printed with.
     """
 
-    test: str
+    method: str
     statistic: float
     df: float
     p_value: float
@@ -1422,7 +1422,7 @@ def categorical_test_variants(
     >>> import pandas as pd
     >>> table = pd.DataFrame({"malignant": [1] * 6 + [0] * 6,
     ...                       "birads": [5, 5, 5, 4, 4, 3, 3, 3, 3, 4, 4, 5]})
-    >>> list(categorical_test_variants(table, "birads", group="malignant").test)
+    >>> list(categorical_test_variants(table, "birads", group="malignant").method)
     ['chi_square', 'likelihood_ratio', 'linear_by_linear', 'fisher_exact']
     """
     data = check_table(data)
@@ -1468,7 +1468,7 @@ def categorical_test_variants(
         )
     fisher = compare_categorical(data, variable, group=group, method="fisher")
     rows.append(("fisher_exact", "Fisher's exact test", math.nan, math.nan, fisher.p_value))
-    table = pd.DataFrame(rows, columns=["test", "name", "statistic", "df", "p_value"])
+    table = pd.DataFrame(rows, columns=["method", "name", "statistic", "df", "p_value"])
     return table.astype({"statistic": float, "df": float, "p_value": float})
 
 

@@ -1489,7 +1489,7 @@ class HosmerLemeshowResult:
     p_value : float or numpy.ndarray
     groups : int or numpy.ndarray
         Non-empty groups formed.
-    test : str
+    method : str
         ``"hosmer_lemeshow"``.
     table : pandas.DataFrame or None
         The groups, as :func:`calibration_table` (None when ``with_table=False`` or for a stack).
@@ -1502,7 +1502,7 @@ class HosmerLemeshowResult:
     df: int | np.ndarray
     p_value: float | np.ndarray
     groups: int | np.ndarray
-    test: str
+    method: str
     table: pd.DataFrame | None
 
 
@@ -1817,10 +1817,10 @@ class AddedValueTest:
         return self.auc_full - self.auc_base
 
     def to_frame(self) -> pd.DataFrame:
-        """Tidy table, one row per test: test, statistic, df, p_value."""
+        """Tidy table, one row per test: method, statistic, df, p_value."""
         return pd.DataFrame(
             {
-                "test": ["likelihood ratio", "Wald"],
+                "method": ["likelihood ratio", "Wald"],
                 "statistic": [self.lr_statistic, self.wald_statistic],
                 "df": [self.df, self.df],
                 "p_value": [self.lr_p_value, self.wald_p_value],

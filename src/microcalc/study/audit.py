@@ -462,7 +462,7 @@ def chi_square_readings(counts: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        The rows of :func:`microcalc.stats.compare.categorical_test_variants` (``test``, ``name``,
+        The rows of :func:`microcalc.stats.compare.categorical_test_variants` (``method``, ``name``,
         ``statistic``, ``df``, ``p_value``): Pearson chi-square, Yates' continuity correction
         (2 x 2 only), likelihood ratio, linear-by-linear association (levels scored 0, 1, ...),
         Fisher's exact test.
@@ -475,7 +475,7 @@ def chi_square_readings(counts: pd.DataFrame) -> pd.DataFrame:
     Examples
     --------
     >>> r = chi_square_readings(table1_counts("calcification_pattern"))
-    >>> round(float(r.set_index("test").loc["chi_square", "statistic"]), 2)
+    >>> round(float(r.set_index("method").loc["chi_square", "statistic"]), 2)
     13.79
     """
     if counts.shape[1] != 2:
@@ -970,7 +970,7 @@ def _chi_square_checks() -> list[AuditRecord]:
             for row in dense.itertuples():
                 ranges[f"{row.name}, dense (C/D) vs not (A/B)"] = (row.p_value, row.p_value)
         hits = _p_verdict(pub, ranges)
-        pearson = float(readings.set_index("test").loc["chi_square", "p_value"])
+        pearson = float(readings.set_index("method").loc["chi_square", "p_value"])
         other = [rng[0] for name, rng in ranges.items() if name != "Pearson chi-square"]
         text = (
             f"Pearson {_fmt_p(pearson)}; {len(other)} other tests "
@@ -1501,7 +1501,7 @@ def p_value_points() -> pd.DataFrame:
     ):
         key = f"table1.{var}.p_value"
         published(check, key)
-        readings = chi_square_readings(table1_counts(var)).set_index("test")
+        readings = chi_square_readings(table1_counts(var)).set_index("method")
         others = list(readings.p_value.drop("chi_square"))
         if var == "breast_density":
             dense = chi_square_readings(

@@ -1313,7 +1313,7 @@ def _student_p(variable: str) -> float:
 
 def _counts_p(variable: str) -> float:
     counts = audit_module.table1_counts(variable)
-    readings = audit_module.chi_square_readings(counts).set_index("test")
+    readings = audit_module.chi_square_readings(counts).set_index("method")
     return float(readings.loc["chi_square", "p_value"])
 
 
