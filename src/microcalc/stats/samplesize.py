@@ -920,11 +920,13 @@ class SimulatedPower:
     Attributes
     ----------
     power : float
-        Rejection rate.
-    mc_se : float
-        Monte Carlo SE ``sqrt(power (1 - power) / n_sim)``.
+        Rejection rate (the ``estimate`` of :class:`ShareEstimate`).
+    se : float
+        Its Monte Carlo standard error, ``sqrt(power (1 - power) / n_sim)``.
     ci_low, ci_high : float
-        Wilson 95% interval of the rejection rate.
+        Wilson interval of the rejection rate (:func:`monte_carlo_share`).
+    confidence_level : float
+        Level of that interval (0.95).
     n_sim, n_rejections, n_cases, n_controls : int
         Simulation size and design.
     null_auc, alpha : float
@@ -936,9 +938,10 @@ class SimulatedPower:
     """
 
     power: float
-    mc_se: float
+    se: float
     ci_low: float
     ci_high: float
+    confidence_level: float
     n_sim: int
     n_rejections: int
     n_cases: int
@@ -1062,9 +1065,10 @@ def simulated_auc_power(
     share = monte_carlo_share(np.asarray(reject))
     return SimulatedPower(
         power=share.estimate,
-        mc_se=share.se,
+        se=share.se,
         ci_low=share.ci_low,
         ci_high=share.ci_high,
+        confidence_level=share.confidence_level,
         n_sim=int(n_sim),
         n_rejections=share.count,
         n_cases=int(n_cases),
