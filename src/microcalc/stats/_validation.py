@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
+    "check_confidence_level",
     "as_binary_truth",
     "as_finite_array",
     "binary_column",
@@ -22,6 +23,20 @@ __all__ = [
     "check_table",
     "numeric_column",
 ]
+
+
+def check_confidence_level(value, name: str = "confidence_level") -> float:
+    """The level of a confidence interval as a float strictly between 0 and 1.
+
+    The one check behind every ``confidence_level`` argument of :mod:`microcalc.stats`: a
+    non-number (a bool or a string such as ``"95%"`` included) raises ``TypeError``, a number
+    outside (0, 1) (such as 95) raises ``ValueError``; both messages name the argument.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a number between 0 and 1, got {value!r}")
+    if not 0.0 < float(value) < 1.0:
+        raise ValueError(f"{name} must lie strictly between 0 and 1, got {value!r}")
+    return float(value)
 
 
 def as_finite_array(values, name: str, *, allow_empty: bool = False) -> np.ndarray:

@@ -56,7 +56,12 @@ import pandas as pd
 from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
-from microcalc.stats._validation import as_binary_truth, as_finite_array, check_same_length
+from microcalc.stats._validation import (
+    as_binary_truth,
+    as_finite_array,
+    check_confidence_level,
+    check_same_length,
+)
 
 __all__ = [
     "CorrectedEstimate",
@@ -90,20 +95,6 @@ MEASURES = (
 # ---------------------------------------------------------------------------------------------
 # checks
 # ---------------------------------------------------------------------------------------------
-def _check_confidence_level(confidence_level) -> float:
-    if isinstance(confidence_level, bool) or not isinstance(
-        confidence_level, (int, float, np.floating)
-    ):
-        raise TypeError(
-            f"confidence_level must be a number between 0 and 1, got {confidence_level!r}"
-        )
-    if not 0.0 < float(confidence_level) < 1.0:
-        raise ValueError(
-            f"confidence_level must lie strictly between 0 and 1, got {confidence_level!r}"
-        )
-    return float(confidence_level)
-
-
 def _check_method(method) -> str:
     if method not in CI_METHODS:
         raise ValueError(f"method must be 'exact' or 'wilson'; got {method!r}")
@@ -463,7 +454,7 @@ def accuracy_from_table(
     0  sensitivity     0.873   0.809    0.922
     1  specificity     0.887   0.825    0.933
     """
-    confidence_level = _check_confidence_level(confidence_level)
+    confidence_level = check_confidence_level(confidence_level)
     method = _check_method(method)
     checked = _two_by_two(table, {"tp": tp, "fp": fp, "fn": fn, "tn": tn})
     return _from_counts(**checked, confidence_level=confidence_level, method=method, cutoff=None)
@@ -514,7 +505,7 @@ def accuracy_at_cutoff(
     >>> res.tp, res.fp, res.fn, res.tn
     (3, 1, 0, 2)
     """
-    confidence_level = _check_confidence_level(confidence_level)
+    confidence_level = check_confidence_level(confidence_level)
     method = _check_method(method)
     y = as_binary_truth(truth, "truth")
     x = as_finite_array(marker, "marker")
@@ -750,7 +741,7 @@ def mcnemar_test(
         raise ValueError(f"method must be 'exact' or 'asymptotic'; got {method!r}")
     if not isinstance(correction, (bool, np.bool_)):
         raise TypeError(f"correction must be True or False, got {correction!r}")
-    confidence_level = _check_confidence_level(confidence_level)
+    confidence_level = check_confidence_level(confidence_level)
     k = _two_by_two(table, {"a": a, "b": b, "c": c, "d": d})
     n = k["a"] + k["b"] + k["c"] + k["d"]
     if n == 0:
@@ -1039,7 +1030,7 @@ def begg_greenes_from_counts(
     >>> round(res.specificity.naive, 3), round(res.specificity.estimate, 3)
     (0.628, 0.738)
     """
-    confidence_level = _check_confidence_level(confidence_level)
+    confidence_level = check_confidence_level(confidence_level)
     k = {
         name: _check_count(v, name)
         for name, v in (

@@ -36,7 +36,7 @@ import pandas as pd
 from scipy import stats
 from statsmodels.stats.inter_rater import cohens_kappa as _sm_cohens_kappa
 
-from microcalc.stats._validation import as_finite_array, check_same_length
+from microcalc.stats._validation import as_finite_array, check_confidence_level, check_same_length
 
 __all__ = [
     "BlandAltmanResult",
@@ -60,16 +60,6 @@ _WEIGHTS = ("unweighted", "linear", "quadratic")
 # ---------------------------------------------------------------------------------------------
 # Input checks
 # ---------------------------------------------------------------------------------------------
-def _check_confidence_level(confidence_level, name: str = "confidence_level") -> float:
-    if isinstance(confidence_level, bool) or not isinstance(
-        confidence_level, (int, float, np.floating)
-    ):
-        raise TypeError(f"{name} must be a number, got {confidence_level!r}")
-    if not 0 < confidence_level < 1:
-        raise ValueError(f"{name} must lie strictly between 0 and 1, got {confidence_level!r}")
-    return float(confidence_level)
-
-
 def _table_column(table: pd.DataFrame, column) -> np.ndarray:
     """Return a numeric column as floats; errors name the column, the row and the value."""
     series = table[column]
@@ -363,7 +353,7 @@ def cohen_kappa(
     >>> round(r.estimate, 3)
     0.737
     """
-    confidence_level = _check_confidence_level(confidence_level)
+    confidence_level = check_confidence_level(confidence_level)
     if weights not in _WEIGHTS:
         raise ValueError(f"weights must be one of {_WEIGHTS}, got {weights!r}")
     a = as_finite_array(rater1, "rater1")
@@ -960,7 +950,7 @@ def bland_altman(
     >>> round(r.bias, 3), round(r.sd_diff, 3)
     (0.5, 0.707)
     """
-    confidence_level = _check_confidence_level(confidence_level)
+    confidence_level = check_confidence_level(confidence_level)
     if not _is_number(coverage):
         raise TypeError(f"coverage must be a number, got {coverage!r}")
     if not 0 < coverage < 1:
@@ -1146,7 +1136,7 @@ def repeatability_stats(values, subjects, *, confidence_level: float = 0.95) -> 
     >>> round(r.within_sd, 3)
     1.0
     """
-    confidence_level = _check_confidence_level(confidence_level)
+    confidence_level = check_confidence_level(confidence_level)
     tail = (1 - confidence_level) / 2
     x = as_finite_array(values, "values")
     labels = np.asarray(subjects, dtype=object)

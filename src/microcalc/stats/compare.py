@@ -25,6 +25,7 @@ from microcalc.stats._validation import (
     as_finite_array,
     category_column,
     check_column,
+    check_confidence_level,
     check_table,
     numeric_column,
 )
@@ -517,8 +518,7 @@ def compare_continuous(
     method = _check_choice(method, "method", ("auto", "t", "rank"))
     variance = _check_choice(variance, "variance", ("auto", "equal", "unequal"))
     alpha = _check_alpha(alpha)
-    if not 0 < confidence_level < 1:
-        raise ValueError(f"confidence_level must be between 0 and 1, got {confidence_level!r}")
+    confidence_level = check_confidence_level(confidence_level)
     values = numeric_column(data, variable)
     groups, levels = _group_levels(data, group)
     labels = _group_labels(group, levels, group_labels)
@@ -1050,8 +1050,7 @@ def spearman_correlation(
     """
     data = check_table(data)
     ci_method = _check_choice(ci_method, "ci_method", ("bonett_wright", "fisher"))
-    if not 0 < confidence_level < 1:
-        raise ValueError(f"confidence_level must be between 0 and 1, got {confidence_level!r}")
+    confidence_level = check_confidence_level(confidence_level)
     a = numeric_column(data, x)
     b = numeric_column(data, y)
     n = a.size

@@ -51,7 +51,12 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
-from microcalc.stats._validation import as_binary_truth, as_finite_array, check_same_length
+from microcalc.stats._validation import (
+    as_binary_truth,
+    as_finite_array,
+    check_confidence_level,
+    check_same_length,
+)
 
 __all__ = [
     "CONSEQUENCES",
@@ -108,20 +113,6 @@ def _scalar_or_array(a: np.ndarray):
 
 def _odds(threshold: np.ndarray) -> np.ndarray:
     return threshold / (1 - threshold)
-
-
-def _check_confidence_level(confidence_level) -> float:
-    if isinstance(confidence_level, bool) or not isinstance(
-        confidence_level, (int, float, np.integer, np.floating)
-    ):
-        raise TypeError(
-            f"confidence_level must be a number between 0 and 1, got {confidence_level!r}"
-        )
-    if not 0.0 < float(confidence_level) < 1.0:
-        raise ValueError(
-            f"confidence_level must lie strictly between 0 and 1, got {confidence_level!r}"
-        )
-    return float(confidence_level)
 
 
 def _check_ci(ci, name: str) -> tuple[float, float] | None:
@@ -559,7 +550,7 @@ def decision_curves(
         _curve_frame("biopsy all", pt, pi, 1.0, 0.0),
         _curve_frame("biopsy none", pt, pi, 0.0, 1.0),
     ]
-    confidence_level = _check_confidence_level(confidence_level)
+    confidence_level = check_confidence_level(confidence_level)
     alpha = 1 - confidence_level  # statsmodels' argument
     for name, positive in (rules or {}).items():
         x = as_binary_truth(np.asarray(positive).astype(int), f"rules[{name!r}]")
@@ -854,7 +845,7 @@ def subgroup_rates(
     check_same_length(truth=y, marker=x, groups=g)
     if isinstance(cutoff, bool) or not isinstance(cutoff, (int, float, np.integer, np.floating)):
         raise TypeError(f"cutoff must be a number, got {cutoff!r}")
-    confidence_level = _check_confidence_level(confidence_level)
+    confidence_level = check_confidence_level(confidence_level)
     positive = x >= cutoff
     rows = []
     for value, reference, measure in (

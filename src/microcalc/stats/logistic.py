@@ -32,6 +32,7 @@ from microcalc.stats._validation import (
     binary_column,
     category_column,
     check_column,
+    check_confidence_level,
     check_same_length,
     check_table,
     numeric_column,
@@ -600,10 +601,7 @@ def fit_logistic(
     predictors = _check_predictors(predictors)
     if method not in ("mle", "firth", "auto"):
         raise ValueError(f"method must be 'mle', 'firth' or 'auto'; got {method!r}")
-    if not isinstance(confidence_level, float) or not 0 < confidence_level < 1:
-        raise ValueError(
-            f"confidence_level must be a float between 0 and 1, got {confidence_level!r}"
-        )
+    confidence_level = check_confidence_level(confidence_level)
     labels = dict(labels or {})
     levels = _factor_levels(data, predictors, reference)
     design = _design(data, predictors, levels)
@@ -1733,10 +1731,7 @@ def calibration(truth, probability, *, confidence_level: float = 0.95) -> Calibr
         raise ValueError("calibration needs probabilities strictly between 0 and 1")
     if y.min() == y.max():
         raise ValueError("calibration needs both outcomes in truth")
-    if not isinstance(confidence_level, float) or not 0 < confidence_level < 1:
-        raise ValueError(
-            f"confidence_level must be a float between 0 and 1, got {confidence_level!r}"
-        )
+    confidence_level = check_confidence_level(confidence_level)
     eta = special.logit(p)
     z = float(stats.norm.ppf(0.5 + confidence_level / 2))
     with warnings.catch_warnings():
@@ -1918,10 +1913,7 @@ def added_value_test(
     overlap = sorted(set(base) & set(added))
     if overlap:
         raise ValueError(f"added repeats predictors of the base model: {overlap}")
-    if isinstance(confidence_level, bool) or not isinstance(confidence_level, (int, float)):
-        raise TypeError(f"confidence_level must be a number, got {confidence_level!r}")
-    if not 0 < confidence_level < 1:
-        raise ValueError(f"confidence_level must lie between 0 and 1, got {confidence_level!r}")
+    confidence_level = check_confidence_level(confidence_level)
     levels = _factor_levels(data, base + added, reference)
     design = _design(data, base + added, levels)
     y = binary_column(data, outcome).astype(float)

@@ -54,7 +54,12 @@ import numpy as np
 import pandas as pd
 
 from microcalc.stats import logistic, roc
-from microcalc.stats._validation import binary_column, check_table, numeric_column
+from microcalc.stats._validation import (
+    binary_column,
+    check_confidence_level,
+    check_table,
+    numeric_column,
+)
 
 __all__ = [
     "MEASURES",
@@ -448,7 +453,7 @@ class BootstrapOptimism:
             the sample's cutoff), ``n_distinct``, ``n_boot``, and, with ``reference``,
             ``reference`` and ``share_at_or_below_reference``.
         """
-        confidence_level = roc._check_confidence_level(confidence_level)
+        confidence_level = check_confidence_level(confidence_level)
         c = self.cutoffs
         tail = (1 - confidence_level) / 2
         row = {

@@ -62,7 +62,12 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from microcalc.stats._validation import as_binary_truth, as_finite_array, check_same_length
+from microcalc.stats._validation import (
+    as_binary_truth,
+    as_finite_array,
+    check_confidence_level,
+    check_same_length,
+)
 
 __all__ = [
     "AucEstimate",
@@ -99,20 +104,6 @@ TIE_RULES = ("lowest", "highest")
 # ---------------------------------------------------------------------------------------------
 # input checks
 # ---------------------------------------------------------------------------------------------
-def _check_confidence_level(confidence_level) -> float:
-    if isinstance(confidence_level, bool) or not isinstance(
-        confidence_level, (int, float, np.floating)
-    ):
-        raise TypeError(
-            f"confidence_level must be a number between 0 and 1, got {confidence_level!r}"
-        )
-    if not 0.0 < float(confidence_level) < 1.0:
-        raise ValueError(
-            f"confidence_level must lie strictly between 0 and 1, got {confidence_level!r}"
-        )
-    return float(confidence_level)
-
-
 def _check_choice(value, name: str, allowed: tuple[str, ...]) -> str:
     if value not in allowed:
         raise ValueError(f"{name} must be one of {', '.join(map(repr, allowed))}; got {value!r}")
@@ -511,7 +502,7 @@ def auc_delong(truth, marker, *, confidence_level: float = 0.95) -> AucEstimate:
     >>> round(res.estimate, 4), round(res.se, 4)
     (0.8889, 0.1571)
     """
-    confidence_level = _check_confidence_level(confidence_level)
+    confidence_level = check_confidence_level(confidence_level)
     y = _prepare_truth(truth, min_per_class=2)
     x, shape = _prepare_stack(marker, "marker", y.size, -1)
     if shape != ():
@@ -584,7 +575,7 @@ def auc_bootstrap(
     >>> res.method, res.n_boot
     ('bootstrap', 2000)
     """
-    confidence_level = _check_confidence_level(confidence_level)
+    confidence_level = check_confidence_level(confidence_level)
     if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)):
         raise TypeError(f"n_boot must be an integer, got {n_boot!r}")
     if n_boot < 2:
@@ -658,7 +649,7 @@ class DelongCovariance:
 
     def to_frame(self, *, confidence_level: float = 0.95) -> pd.DataFrame:
         """Tidy table, one row per marker: estimate, se, ci_low, ci_high (clipped to [0, 1])."""
-        confidence_level = _check_confidence_level(confidence_level)
+        confidence_level = check_confidence_level(confidence_level)
         se = self.se
         low, high = _normal_ci(self.auc, se, confidence_level)
         return pd.DataFrame(
@@ -880,7 +871,7 @@ def delong_test(
     >>> stack.estimate.round(4).tolist()
     [-0.1111, 0.0]
     """
-    confidence_level = _check_confidence_level(confidence_level)
+    confidence_level = check_confidence_level(confidence_level)
     alternative = _check_choice(alternative, "alternative", ALTERNATIVES)
     if len(names) != 2:
         raise ValueError(f"names must hold two labels, got {names!r}")
@@ -1532,7 +1523,7 @@ def partial_auc(
         raise ValueError(f"n_boot must be a non-negative integer, got {n_boot!r}")
     if n_boot == 1:
         raise ValueError("n_boot must be 0 (no interval) or at least 2, got 1")
-    confidence_level = _check_confidence_level(confidence_level)
+    confidence_level = check_confidence_level(confidence_level)
     curve = roc_curve(truth, marker)
     raw = _partial_area(curve.sensitivity, curve.specificity, focus, low, high)
     standardized, min_area, max_area = _standardize(raw, low, high)
@@ -1817,7 +1808,7 @@ def stratified_auc(truth, markers, strata, *, confidence_level: float = 0.95) ->
     >>> res[["stratum", "estimate"]].to_dict("list")
     {'stratum': ['a', 'b'], 'estimate': [1.0, 0.75]}
     """
-    confidence_level = _check_confidence_level(confidence_level)
+    confidence_level = check_confidence_level(confidence_level)
     y = as_binary_truth(truth, "truth").astype(bool)
     names, values = _named_markers(markers)
     arrays = [

@@ -34,6 +34,7 @@ from scipy import optimize, stats
 from statsmodels.stats.proportion import proportion_confint
 
 from microcalc.stats import roc
+from microcalc.stats._validation import check_confidence_level
 
 __all__ = [
     "AucCiSampleSize",
@@ -631,7 +632,7 @@ def auc_ci_sample_size(
     width = _number(width, "width")
     if not 0 < width < 1:
         raise ValueError(f"width must lie strictly between 0 and 1, got {width!r}")
-    confidence_level = _open_unit(confidence_level, "confidence_level")
+    confidence_level = check_confidence_level(confidence_level)
     ratio = _positive(ratio, "ratio")
     _choice(method, "method", METHODS)
     _choice(constants, "constants", CONSTANTS)
@@ -748,7 +749,7 @@ def buderer_sample_size(
     sp = _open_unit(specificity, "specificity")
     prev = _open_unit(prevalence, "prevalence")
     d = _open_unit(precision, "precision")
-    confidence_level = _open_unit(confidence_level, "confidence_level")
+    confidence_level = check_confidence_level(confidence_level)
     z = float(stats.norm.ppf(0.5 + confidence_level / 2))
     n1 = z**2 * se * (1 - se) / d**2
     n0 = z**2 * sp * (1 - sp) / d**2
@@ -1150,7 +1151,7 @@ def monte_carlo_share(event, *, confidence_level: float = 0.95) -> ShareEstimate
     n = int(x.size)
     if n == 0:
         raise ValueError("event is empty")
-    confidence_level = _open_unit(confidence_level, "confidence_level")
+    confidence_level = check_confidence_level(confidence_level)
     count = int(x.sum())
     share = count / n
     ci_low, ci_high = proportion_confint(count, n, alpha=1 - confidence_level, method="wilson")
