@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
+    "check_choice",
     "check_confidence_level",
     "as_binary_truth",
     "as_finite_array",
@@ -23,6 +24,13 @@ __all__ = [
     "check_table",
     "numeric_column",
 ]
+
+
+def check_choice(value, name: str, allowed) -> str:
+    """``value`` if it is one of ``allowed``; else a ``ValueError`` listing the choices."""
+    if value not in allowed:
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, allowed))}; got {value!r}")
+    return value
 
 
 def check_confidence_level(value, name: str = "confidence_level") -> float:

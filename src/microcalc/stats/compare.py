@@ -24,6 +24,7 @@ from statsmodels.stats.diagnostic import lilliefors
 from microcalc.stats._validation import (
     as_finite_array,
     category_column,
+    check_choice,
     check_column,
     check_confidence_level,
     check_table,
@@ -95,12 +96,6 @@ def _check_alpha(alpha) -> float:
     if not isinstance(alpha, (int, float)) or not 0 < alpha < 1:
         raise ValueError(f"alpha must be a number between 0 and 1, got {alpha!r}")
     return float(alpha)
-
-
-def _check_choice(value, name: str, choices: Sequence[str]) -> str:
-    if value not in choices:
-        raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}; got {value!r}")
-    return value
 
 
 def format_p_value(p: float, *, digits: int = 3) -> str:
@@ -515,8 +510,8 @@ def compare_continuous(
     'student_t'
     """
     data = check_table(data)
-    method = _check_choice(method, "method", ("auto", "t", "rank"))
-    variance = _check_choice(variance, "variance", ("auto", "equal", "unequal"))
+    method = check_choice(method, "method", ("auto", "t", "rank"))
+    variance = check_choice(variance, "variance", ("auto", "equal", "unequal"))
     alpha = _check_alpha(alpha)
     confidence_level = check_confidence_level(confidence_level)
     values = numeric_column(data, variable)
@@ -753,7 +748,7 @@ def compare_categorical(
     'fisher_exact'
     """
     data = check_table(data)
-    method = _check_choice(method, "method", ("auto", "chi_square", "fisher"))
+    method = check_choice(method, "method", ("auto", "chi_square", "fisher"))
     if not isinstance(correction, bool):
         raise TypeError(f"correction must be True or False, got {correction!r}")
     values = category_column(data, variable)
@@ -1049,7 +1044,7 @@ def spearman_correlation(
     1.0
     """
     data = check_table(data)
-    ci_method = _check_choice(ci_method, "ci_method", ("bonett_wright", "fisher"))
+    ci_method = check_choice(ci_method, "ci_method", ("bonett_wright", "fisher"))
     confidence_level = check_confidence_level(confidence_level)
     a = numeric_column(data, x)
     b = numeric_column(data, y)
@@ -1519,7 +1514,7 @@ def p_value_verdict(
     >>> p_value_verdict(0.001, 2e-10, decimals=3, qualifier="<")
     'agrees'
     """
-    _check_choice(qualifier, "qualifier", ("=", "<", ">"))
+    check_choice(qualifier, "qualifier", ("=", "<", ">"))
     alpha = _check_alpha(alpha)
     for name, v in (("published", published), ("ours", ours)):
         if not isinstance(v, (int, float)) or not 0 <= v <= 1:

@@ -65,6 +65,7 @@ from scipy import special, stats
 from microcalc.stats._validation import (
     as_binary_truth,
     as_finite_array,
+    check_choice,
     check_confidence_level,
     check_same_length,
 )
@@ -104,12 +105,6 @@ TIE_RULES = ("lowest", "highest")
 # ---------------------------------------------------------------------------------------------
 # input checks
 # ---------------------------------------------------------------------------------------------
-def _check_choice(value, name: str, allowed: tuple[str, ...]) -> str:
-    if value not in allowed:
-        raise ValueError(f"{name} must be one of {', '.join(map(repr, allowed))}; got {value!r}")
-    return value
-
-
 def _prepare_truth(truth, *, min_per_class: int = 1) -> np.ndarray:
     """Validate ``truth`` and return it as a boolean array (True = condition present)."""
     y = as_binary_truth(truth, "truth")
@@ -872,7 +867,7 @@ def delong_test(
     [-0.1111, 0.0]
     """
     confidence_level = check_confidence_level(confidence_level)
-    alternative = _check_choice(alternative, "alternative", ALTERNATIVES)
+    alternative = check_choice(alternative, "alternative", ALTERNATIVES)
     if len(names) != 2:
         raise ValueError(f"names must hold two labels, got {names!r}")
     y = _prepare_truth(truth, min_per_class=2)
@@ -1039,7 +1034,7 @@ def roc_curve(truth, marker, *, convention: str = "observed") -> RocCurve:
     >>> curve.thresholds.tolist(), curve.sensitivity.tolist()
     ([1.0, 2.0, 3.0, inf], [1.0, 1.0, 0.5, 0.0])
     """
-    convention = _check_choice(convention, "convention", CONVENTIONS)
+    convention = check_choice(convention, "convention", CONVENTIONS)
     y = _prepare_truth(truth)
     x = _prepare_marker(marker, "marker", y.size)
     n_pos = int(y.sum())
@@ -1170,7 +1165,7 @@ def youden_cutoff(
     ...               convention="midpoint").cutoff
     2.5
     """
-    ties = _check_choice(ties, "ties", TIE_RULES)
+    ties = check_choice(ties, "ties", TIE_RULES)
     curve = roc_curve(truth, marker, convention=convention)
     best = youden_optimum(truth, marker, ties=ties)
     m, n = curve.n_positive, curve.n_negative
@@ -1266,7 +1261,7 @@ def youden_optimum(
     >>> youden_optimum([0, 0, 0, 1, 1, 1], [1.0, 2.0, 4.0, 3.0, 5.0, 6.0], ties="highest").cutoff
     5.0
     """
-    ties = _check_choice(ties, "ties", TIE_RULES)
+    ties = check_choice(ties, "ties", TIE_RULES)
     y = _prepare_truth(truth)
     x, shape = _prepare_stack(marker, "marker", y.size, axis)
     x, w, shape = _with_weights(y, x, shape, weights, axis)
@@ -1510,7 +1505,7 @@ def partial_auc(
     >>> round(res.raw, 4), round(res.standardized, 4)
     (0.1333, 0.8148)
     """
-    focus = _check_choice(focus, "focus", PAUC_FOCUS)
+    focus = check_choice(focus, "focus", PAUC_FOCUS)
     if not isinstance(correct, (bool, np.bool_)):
         raise TypeError(f"correct must be True or False, got {correct!r}")
     try:

@@ -34,7 +34,7 @@ from scipy import optimize, stats
 from statsmodels.stats.proportion import proportion_confint
 
 from microcalc.stats import roc
-from microcalc.stats._validation import check_confidence_level
+from microcalc.stats._validation import check_choice, check_confidence_level
 
 __all__ = [
     "AucCiSampleSize",
@@ -92,12 +92,6 @@ def _positive(value, name: str) -> float:
     value = _number(value, name)
     if value <= 0:
         raise ValueError(f"{name} must be positive, got {value!r}")
-    return value
-
-
-def _choice(value, name: str, allowed: tuple[str, ...]) -> str:
-    if value not in allowed:
-        raise ValueError(f"{name} must be one of {allowed}, got {value!r}")
     return value
 
 
@@ -197,8 +191,8 @@ def auc_variance(
     auc = _open_unit(auc, "auc")
     n_cases = _positive(n_cases, "n_cases")
     n_controls = _positive(n_controls, "n_controls")
-    _choice(method, "method", METHODS)
-    _choice(constants, "constants", CONSTANTS)
+    check_choice(method, "method", METHODS)
+    check_choice(constants, "constants", CONSTANTS)
     return _variance(auc, n_cases, n_controls / n_cases, method, constants)
 
 
@@ -279,10 +273,10 @@ def _check_design(auc, null_auc, alpha, ratio, alternative, method, constants, n
         null_auc,
         _open_unit(alpha, "alpha"),
         _positive(ratio, "ratio"),
-        _choice(alternative, "alternative", ALTERNATIVES),
-        _choice(method, "method", METHODS),
-        _choice(constants, "constants", CONSTANTS),
-        _choice(null_variance, "null_variance", NULL_VARIANCES),
+        check_choice(alternative, "alternative", ALTERNATIVES),
+        check_choice(method, "method", METHODS),
+        check_choice(constants, "constants", CONSTANTS),
+        check_choice(null_variance, "null_variance", NULL_VARIANCES),
     )
 
 
@@ -634,8 +628,8 @@ def auc_ci_sample_size(
         raise ValueError(f"width must lie strictly between 0 and 1, got {width!r}")
     confidence_level = check_confidence_level(confidence_level)
     ratio = _positive(ratio, "ratio")
-    _choice(method, "method", METHODS)
-    _choice(constants, "constants", CONSTANTS)
+    check_choice(method, "method", METHODS)
+    check_choice(constants, "constants", CONSTANTS)
     z = float(stats.norm.ppf(0.5 + confidence_level / 2))
     if method == "obuchowski":
         n_exact = (2 * z) ** 2 * _obuchowski_v(auc, ratio, constants) / width**2
@@ -1034,7 +1028,7 @@ def simulated_auc_power(
         raise TypeError(f"sampler must be callable, got {type(sampler).__name__}")
     null_auc = _open_unit(null_auc, "null_auc")
     alpha = _open_unit(alpha, "alpha")
-    _choice(alternative, "alternative", ALTERNATIVES)
+    check_choice(alternative, "alternative", ALTERNATIVES)
     rng = np.random.default_rng(seed)
     z_crit = _z_alpha(alpha, alternative)
     block = 1000
