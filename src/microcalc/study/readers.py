@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from microcalc.stats import agreement
-from microcalc.stats._validation import as_finite_array
+from microcalc.stats._validation import as_finite_array, check_table
 
 __all__ = [
     "ICC_DESIGN",
@@ -41,12 +41,6 @@ _KAPPA_WEIGHTS = ("unweighted", "linear", "quadratic")
 #: The reader design of this study, as the three questions of
 #: :func:`microcalc.stats.agreement.icc_form` (see :func:`study_icc_form`).
 ICC_DESIGN = {"raters": "fixed", "unit": "average", "definition": "consistency"}
-
-
-def _check_table(table, name: str) -> pd.DataFrame:
-    if not isinstance(table, pd.DataFrame):
-        raise TypeError(f"{name} must be a pandas DataFrame, got {type(table).__name__}")
-    return table
 
 
 def _row_label(table: pd.DataFrame, position: int) -> str:
@@ -173,7 +167,7 @@ def kappa_candidates(
     >>> kappa_candidates(t)["candidate"].tolist()[:2]
     ['score, unweighted', 'score, linear weights']
     """
-    data = _check_table(data, "data")
+    data = check_table(data, "data")
     s1 = _table_column(data, "reader1_score")
     s2 = _table_column(data, "reader2_score")
     e1 = _table_column(data, "reader1_elasticity_kpa")
@@ -311,7 +305,7 @@ def kappa_by_group(
     >>> kappa_by_group(t)["group"].tolist()
     ['0', '1', 'all']
     """
-    data = _check_table(data, "data")
+    data = check_table(data, "data")
     if not isinstance(group, str) or group not in data.columns:
         raise ValueError(
             f"group must name a column of data, got {group!r}; its columns are "
@@ -376,7 +370,7 @@ def reader_icc(data: pd.DataFrame, *, measure: str = "elasticity_kpa") -> pd.Dat
     >>> reader_icc(t, measure="strain_ratio").shape
     (6, 16)
     """
-    data = _check_table(data, "data")
+    data = check_table(data, "data")
     if not isinstance(measure, str):
         raise TypeError(f"measure must be a string, got {measure!r}")
     columns = [f"reader1_{measure}", f"reader2_{measure}"]
@@ -424,7 +418,7 @@ def reader_bland_altman(
     >>> reader_bland_altman(t).bias
     -0.75
     """
-    data = _check_table(data, "data")
+    data = check_table(data, "data")
     if not isinstance(measure, str):
         raise TypeError(f"measure must be a string, got {measure!r}")
     c1, c2 = f"reader1_{measure}", f"reader2_{measure}"
@@ -475,7 +469,7 @@ def repeatability(
     >>> repeatability(m)["group"].tolist()
     ['1', 'all']
     """
-    measurements = _check_table(measurements, "measurements")
+    measurements = check_table(measurements, "measurements")
     for column in ("participant_id", "reader", "acquisition"):
         if column not in measurements.columns:
             raise ValueError(
